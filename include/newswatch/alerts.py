@@ -1,0 +1,144 @@
+"""The digest email and the alert outbox.
+
+The digest is rendered (Jinja2; HTML autoescaped, plain text alongside) and written to the
+`alerts` table in the load transaction; `send_pending` delivers pending rows later and marks
+them sent. Delivery goes to an SMTP server, or, with none configured, to `.eml` files in a
+local outbox folder. Links are only ever http(s); no remote images.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import smtplib
+from collections.abc import Callable
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from jinja2 import Environment, PackageLoader, select_autoescape
+from psycopg.rows import dict_row
+
+from newswatch.config import Topic
+from newswatch.db import newswatch_home
+from newswatch.records import SendResult
+from newswatch.urls import is_http_url
+
+Deliver = Callable[[EmailMessage, list[str]], str]  # returns where the message went
+
+_env = Environment(
+    loader=PackageLoader("newswatch", "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
+    trim_blocks=True, lstrip_blocks=True,
+)
+
+
+def render_digest(topic: Topic, run_id: str, articles: list[dict[str, Any]],
+                  failing_feeds: list[dict[str, str]]) -> tuple[str, str, str]:
+    """(subject, text, html) for the new articles of one run."""
+    items = [{**a, "link": a["canonical_url"] if is_http_url(a.get("canonical_url")) else None}
+             for a in articles]
+    subject = f"[newswatch] {topic.title}: {len(items)} new article{'s' if len(items) != 1 else ''}"
+    context = {"subject": subject, "topic_title": topic.title, "topic_name": topic.name, "run_id": run_id,
+               "articles": items, "failing_feeds": failing_feeds, "recipients": topic.recipients}
+    text = _env.get_template("digest.txt.j2").render(**context)
+    html = _env.get_template("digest.html.j2").render(**context)
+    return subject, text, html
+
+
+def enqueue_digest(conn: psycopg.Connection, topic: Topic, run: int, run_id: str,
+                   articles: list[dict[str, Any]], failing_feeds: list[dict[str, str]]) -> int | None:
+    """Write the run's digest to the outbox (once per topic and run, whatever retries happen).
+    Returns the alert id, or None when there is nothing to say and empty digests are off."""
+    if not articles and not topic.send_empty_digest:
+        return None
+    subject, text, html = render_digest(topic, run_id, articles, failing_feeds)
+    key = f"digest:{topic.name}:{run_id}"
+    message_id = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@newswatch>"
+    conn.execute(
+        """INSERT INTO alerts (topic, run_id, dedupe_key, recipients, sender, subject, body_text, body_html,
+                               message_id, article_ids)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (dedupe_key) DO NOTHING""",
+        (topic.name, run, key, topic.recipients, topic.sender, subject, text, html, message_id,
+         [a["id"] for a in articles]),
+    )
+    return conn.execute("SELECT id FROM alerts WHERE dedupe_key = %s", (key,)).fetchone()[0]
+
+
+def build_message(alert: dict[str, Any]) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = alert["subject"]
+    msg["From"] = alert["sender"]
+    msg["To"] = ", ".join(alert["recipients"])
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = alert["message_id"]  # stable: a resend is recognisable as the same mail
+    msg.set_content(alert["body_text"])
+    msg.add_alternative(alert["body_html"], subtype="html")
+    return msg
+
+
+def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> SendResult:
+    """Deliver every pending alert of the topic, one transaction per alert: the row is locked
+    while it is sent and marked sent in the same transaction, so two senders never both send
+    it and a failure leaves it pending with the error for the next run."""
+    result = SendResult()
+    ids = [row[0] for row in conn.execute(
+        "SELECT id FROM alerts WHERE topic = %s AND status = 'pending' ORDER BY id", (topic,))]
+    conn.commit()
+    for alert_id in ids:
+        with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            cur.execute("SELECT * FROM alerts WHERE id = %s AND status = 'pending' FOR UPDATE SKIP LOCKED",
+                        (alert_id,))
+            alert = cur.fetchone()
+            if alert is None:
+                continue  # sent meanwhile by another sender
+            try:
+                destination = deliver(build_message(alert), list(alert["recipients"]))
+            except (OSError, smtplib.SMTPException) as exc:
+                cur.execute("UPDATE alerts SET attempts = attempts + 1, last_error = %s WHERE id = %s",
+                            (f"{type(exc).__name__}: {exc}"[:500], alert_id))
+                result.failed += 1
+                result.errors.append(f"alert {alert_id}: {exc}")
+                continue
+            cur.execute("""UPDATE alerts SET status = 'sent', sent_at = %s, attempts = attempts + 1,
+                                  destination = %s, last_error = NULL WHERE id = %s""",
+                        (datetime.now(timezone.utc), destination, alert_id))
+            result.sent += 1
+            result.destinations.append(destination)
+    return result
+
+
+def outbox_dir() -> Path:
+    path = Path(os.environ.get("NEWSWATCH_OUTBOX_DIR") or newswatch_home() / "outbox")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def outbox_deliverer(directory: Path | None = None) -> Deliver:
+    """Write each message as <message-id>.eml; rewriting the same alert overwrites one file."""
+    def deliver(msg: EmailMessage, recipients: list[str]) -> str:
+        folder = directory or outbox_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        name = msg["Message-ID"].strip("<>").split("@")[0]
+        path = folder / f"{name}.eml"
+        tmp = path.with_suffix(".eml.tmp")
+        tmp.write_bytes(bytes(msg))
+        tmp.replace(path)  # atomic: a reader never sees half a message
+        return f"outbox:{path}"
+    return deliver
+
+
+def smtp_deliverer(host: str, port: int, user: str | None = None, password: str | None = None,
+                   starttls: bool = False, timeout: float = 30.0) -> Deliver:
+    def deliver(msg: EmailMessage, recipients: list[str]) -> str:
+        with smtplib.SMTP(host, port, timeout=timeout) as client:
+            if starttls:
+                client.starttls()
+            if user and password:
+                client.login(user, password)
+            client.send_message(msg, to_addrs=recipients)
+        return f"smtp:{host}:{port}"
+    return deliver

@@ -1,0 +1,182 @@
+"""Topic configuration: one YAML file per monitored topic, validated with pydantic on load.
+
+A bad file raises `TopicConfigError` naming the file and the field, e.g.
+``include/topics/x.yaml: relevance_threshold: Input should be less than or equal to 1``.
+`${VAR}` in any string is replaced from the environment (the demo points its feeds at a
+loopback server this way); an unset variable is an error, never an empty string.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+_ENV_VAR = regex.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_CRON_OR_PRESET = regex.compile(r"^(@(hourly|daily|weekly|monthly|yearly)|(\S+\s+){4}\S+)$")
+
+
+class TopicConfigError(ValueError):
+    """The topic file is missing, unreadable or invalid; the message names file and field."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Terms(Strict):
+    """Aliases of one concept, per language. Matched on normalised, tokenised text."""
+
+    hi: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+    def all(self) -> list[str]:
+        return [*self.hi, *self.en]
+
+
+class KeywordGroup(Strict):
+    name: str
+    weight: float = Field(default=1.0, gt=0)
+    required: bool = False
+    terms: Terms
+
+    @model_validator(mode="after")
+    def _has_terms(self) -> "KeywordGroup":
+        if not self.terms.all():
+            raise ValueError(f"keyword group {self.name!r} has no terms")
+        return self
+
+
+class FeedConfig(Strict):
+    name: str
+    url: str
+    language: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("feed url must start with http:// or https://")
+        return url
+
+
+class SearchFeeds(Strict):
+    """Google News search RSS, one feed per edition, its query built from the required groups."""
+
+    provider: str = "google_news"
+    editions: list[str] = Field(default_factory=lambda: ["hi-IN", "en-IN"])
+    enabled: bool = True
+
+
+class ValidationRules(Strict):
+    min_text_chars: int = Field(default=200, ge=0)
+    max_text_chars: int = Field(default=200_000, gt=0)
+    max_future_minutes: int = Field(default=60, ge=0)
+
+
+class HttpSettings(Strict):
+    timeout_s: float = Field(default=20.0, gt=0)
+    max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    allow_loopback: bool = False  # only the demo and the tests serve feeds from 127.0.0.1
+
+
+class Topic(Strict):
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    title: str
+    languages: list[str] = Field(min_length=1)
+    schedule: str = "0 2 * * *"
+    contact: str
+    sender: str
+    recipients: list[str] = Field(min_length=1)
+    keyword_groups: list[KeywordGroup] = Field(min_length=1)
+    exclude_terms: Terms = Terms()
+    relevance_threshold: float = Field(default=0.5, ge=0, le=1)
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    search: SearchFeeds | None = None
+    validation: ValidationRules = ValidationRules()
+    http: HttpSettings = HttpSettings()
+    send_empty_digest: bool = False
+    seed_dir: str = "../seed_corpus"  # relative to the topic file
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The YAML file this topic was loaded from."""
+        return self._source
+
+    def seed_path(self) -> Path:
+        base = self._source.parent if self._source else Path.cwd()
+        return (base / self.seed_dir).resolve()
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if not _CRON_OR_PRESET.match(value.strip()):
+            raise ValueError("schedule must be a cron expression or @daily-style preset")
+        return value
+
+    @field_validator("recipients")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if "@" not in value or " " in value:
+                raise ValueError(f"not an email address: {value!r}")
+        return values
+
+    @model_validator(mode="after")
+    def _has_sources(self) -> "Topic":
+        if not self.feeds and not (self.search and self.search.enabled):
+            raise ValueError("a topic needs at least one feed or search feeds enabled")
+        return self
+
+
+def _expand_env(node: Any, path: Path) -> Any:
+    if isinstance(node, str):
+        def sub(match: regex.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise TopicConfigError(f"{path}: environment variable {name} is not set")
+            return os.environ[name]
+
+        return _ENV_VAR.sub(sub, node)
+    if isinstance(node, list):
+        return [_expand_env(item, path) for item in node]
+    if isinstance(node, dict):
+        return {key: _expand_env(value, path) for key, value in node.items()}
+    return node
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TopicConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise TopicConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise TopicConfigError(f"{path}: expected a mapping at the top level")
+    base = raw.pop("extends", None)
+    if base:
+        # A variant of another topic (the demo: same keywords, loopback feeds): its keys win.
+        return {**_read_yaml((path.parent / base).resolve()), **raw}
+    return raw
+
+
+def load_topic(path: str | Path) -> Topic:
+    path = Path(path)
+    raw = _read_yaml(path)
+    try:
+        topic = Topic.model_validate(_expand_env(raw, path))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or '(top level)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise TopicConfigError(f"{path}: {problems}") from exc
+    topic._source = path.resolve()
+    return topic

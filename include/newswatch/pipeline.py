@@ -1,0 +1,267 @@
+"""The pipeline's stages as plain functions. The DAG calls each from its own task; the CLI's
+`run` calls them in sequence. Each takes and returns typed records and opens its own
+connection, so any stage can be retried alone and leaves the same state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from newswatch import alerts, dedupe, feeds, store
+from newswatch.config import Topic
+from newswatch.db import connect
+from newswatch.extract import ExtractionError, extract_article
+from newswatch.http import FetchError, fetch
+from newswatch.migrate import migrate
+from newswatch.records import (
+    Article, DedupeBatch, DuplicateDecision, ExtractBatch, FeedEntry, FeedResult, FeedSpec,
+    LoadResult, QuarantineRecord, SendResult, ValidatedBatch,
+)
+from newswatch.relevance import RelevanceScorer
+from newswatch.seeds import load_seeds
+from newswatch.textnorm import content_hash
+from newswatch.urls import UnsafeUrlError, canonical_url, source_of
+
+log = logging.getLogger("newswatch")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@contextmanager
+def timed(db_url: str | None, topic: Topic, run_id: str, stage: str) -> Iterator[None]:
+    """Record how long a stage took in the run's durations (a retry overwrites)."""
+    started = time.perf_counter()
+    yield
+    elapsed = round(time.perf_counter() - started, 3)
+    with connect(db_url) as conn:
+        store.merge_run(conn, store.run_pk(conn, topic.name, run_id), durations={stage: elapsed})
+
+
+def start_run(topic: Topic, run_id: str, db_url: str | None = None) -> int:
+    """Migrate if needed, then create (or find) the run's row."""
+    migrate(db_url)
+    with connect(db_url) as conn:
+        return store.ensure_run(conn, topic.name, run_id)
+
+
+def ensure_seeds(topic: Topic, run_id: str, db_url: str | None = None) -> dict[str, int]:
+    with timed(db_url, topic, run_id, "seeds"), connect(db_url) as conn:
+        inserted, total = load_seeds(conn, topic.name, topic.seed_path())
+        stats = {"seeds_total": total, "seeds_inserted": inserted}
+        store.merge_run(conn, store.run_pk(conn, topic.name, run_id), stats=stats)
+    log.info("seeds: %d in corpus, %d newly stored", total, inserted)
+    return stats
+
+
+def plan_feeds(topic: Topic, run_id: str, db_url: str | None = None) -> list[FeedSpec]:
+    """Register the topic's feeds and return those due now (backoff may hold some back)."""
+    specs = feeds.plan(topic)
+    with connect(db_url) as conn:
+        store.sync_feeds(conn, topic.name, specs)
+        due = store.due_feed_urls(conn, topic.name, [s.url for s in specs], utcnow())
+        planned = [s for s in specs if s.url in due]
+        store.merge_run(conn, store.run_pk(conn, topic.name, run_id),
+                        stats={"feeds_planned": len(planned), "feeds_configured": len(specs)})
+    log.info("plan: %d of %d feeds due", len(planned), len(specs))
+    return planned
+
+
+def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedResult:
+    """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised."""
+    started = time.perf_counter()
+    with connect(db_url) as conn:
+        validators = store.feed_validators(conn, topic.name, spec.url)
+    headers = {}
+    if validators.get("etag"):
+        headers["If-None-Match"] = validators["etag"]
+    if validators.get("last_modified"):
+        headers["If-Modified-Since"] = validators["last_modified"]
+    etag = last_modified = body_hash = None
+    try:
+        response = fetch(spec.url, topic.http, topic.contact, headers)
+        etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
+        if response.status == 304:
+            result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="not_modified", http_status=304)
+        else:
+            body_hash = hashlib.sha256(response.body).hexdigest()
+            result = feeds.parse_feed(response.body, response.headers, spec, RelevanceScorer(topic))
+            result.http_status = response.status
+    except FetchError as exc:
+        result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="error", http_status=exc.status,
+                            error_class=exc.error_class, error=str(exc))
+    result.elapsed_s = round(time.perf_counter() - started, 3)
+    with connect(db_url) as conn:
+        store.record_feed_fetch(conn, topic.name, spec.url, status=result.status, http_status=result.http_status,
+                                error_class=result.error_class, error=result.error, etag=etag,
+                                last_modified=last_modified, body_hash=body_hash, now=utcnow())
+    log.info("feed %s: %s, %d entries, %d relevant, %d irrelevant, %d quarantined%s", spec.url, result.status,
+             result.entries_seen, len(result.entries), result.irrelevant, len(result.quarantined),
+             f" ({result.error})" if result.error else "")
+    return result
+
+
+def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_url: str) -> Article:
+    page = extract_article(body, final_url, content_type)
+    url = entry.url
+    if page.canonical_url:
+        try:
+            url = canonical_url(page.canonical_url)
+        except UnsafeUrlError:
+            pass  # a hostile rel=canonical cannot redirect our key; keep the feed's URL
+    return Article(
+        url=url, guid=entry.guid, feed_url=entry.feed_url, title=page.title or entry.title, text=page.text,
+        summary=entry.summary or page.summary, language=page.language or entry.language,
+        source=page.site_name or source_of(url), author="; ".join(page.authors) or None,
+        published_at=page.published_at or entry.published_at, fetched_at=utcnow(),
+        content_hash=content_hash(page.text), relevance=entry.relevance, matched_terms=entry.matched_terms,
+        extraction_method=page.method,
+    )
+
+
+def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | None = None) -> ExtractBatch:
+    """Fetch and extract the page of every relevant entry not known already."""
+    entries = [entry for result in results for entry in result.entries]
+    batch = ExtractBatch()
+    with timed(db_url, topic, run_id, "extract"):
+        with connect(db_url) as conn:
+            fresh, batch.known = dedupe.split_known_entries(conn, entries)
+        for entry in fresh:
+            try:
+                response = fetch(entry.url, topic.http, topic.contact)
+                batch.articles.append(_article_from_page(entry, response.body, response.content_type, response.url))
+            except FetchError as exc:
+                batch.quarantined.append(QuarantineRecord(
+                    stage="extract", reason=f"page fetch failed ({exc.error_class}): {exc}", item_key=entry.url,
+                    feed_url=entry.feed_url, payload=entry.model_dump(mode="json")))
+            except ExtractionError as exc:
+                batch.quarantined.append(QuarantineRecord(
+                    stage="extract", reason=f"extraction failed: {exc}", item_key=entry.url,
+                    feed_url=entry.feed_url, payload=entry.model_dump(mode="json")))
+    log.info("extract: %d entries, %d already known, %d extracted, %d quarantined",
+             len(entries), len(batch.known), len(batch.articles), len(batch.quarantined))
+    return batch
+
+
+def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | None = None) -> DedupeBatch:
+    with timed(db_url, topic, run_id, "dedupe"), connect(db_url) as conn:
+        result = dedupe.dedupe_articles(conn, batch.articles)
+    log.info("dedupe: %d new, %d duplicates", len(result.new), len(result.duplicates))
+    return result
+
+
+def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None = None) -> ValidatedBatch:
+    """Validate every article about to be stored (new ones and republications)."""
+    from newswatch.validate import validate_batch  # Great Expectations: import only when used
+
+    to_store = batch.new + [d.article for d in batch.duplicates if d.article is not None]
+    with timed(db_url, topic, run_id, "validate"):
+        result = validate_batch(to_store, topic.languages, topic.validation)
+    log.info("validate: %d valid, %d quarantined", len(result.valid), len(result.quarantined))
+    return result
+
+
+def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: ExtractBatch, deduped: DedupeBatch,
+         validated: ValidatedBatch, db_url: str | None = None) -> LoadResult:
+    """One transaction: articles, quarantine, run stats and the digest in the outbox. A retry
+    inserts nothing twice (unique keys) and finds the alert it already wrote."""
+    republished = {d.url: d for d in deduped.duplicates if d.article is not None}
+    quarantined = [q for r in results for q in r.quarantined] + extracted.quarantined + validated.quarantined
+    started = time.perf_counter()
+    with connect(db_url) as conn:
+        run = store.run_pk(conn, topic.name, run_id)
+        loaded = stored_dups = 0
+        valid_new = [a for a in validated.valid if a.url not in republished]
+        for article in valid_new:
+            loaded += store.insert_article(conn, topic.name, article, run=run) is not None
+        for article in validated.valid:
+            decision = republished.get(article.url)
+            if decision is None:
+                continue
+            original = decision.duplicate_of_id or _id_of(conn, decision.duplicate_of_url)
+            stored_dups += store.insert_article(conn, topic.name, article, run=run, duplicate_of=original,
+                                                duplicate_layer=decision.layer,
+                                                similarity=decision.similarity) is not None
+        store.upsert_quarantine(conn, topic.name, run, quarantined)
+        stats = run_stats(results, extracted, deduped, validated, quarantined)
+        durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
+                     "load": round(time.perf_counter() - started, 3)}
+        store.merge_run(conn, run, stats=stats, durations=durations)
+        failing = [{"name": r.feed_name or r.feed_url, "error": r.error or ""} for r in results if r.status == "error"]
+        alert_id = alerts.enqueue_digest(conn, topic, run, run_id, store.new_articles_of_run(conn, run), failing)
+    log.info("load: %d new articles, %d republications stored, %d quarantined, alert %s",
+             loaded, stored_dups, len(quarantined), alert_id)
+    return LoadResult(run_id=run_id, loaded=loaded, duplicates_stored=stored_dups,
+                      quarantined=len(quarantined), alert_id=alert_id)
+
+
+def _id_of(conn, url: str) -> int | None:
+    row = conn.execute("SELECT id FROM articles WHERE canonical_url = %s", (url,)).fetchone()
+    return row[0] if row else None
+
+
+def run_stats(results: list[FeedResult], extracted: ExtractBatch, deduped: DedupeBatch,
+              validated: ValidatedBatch, quarantined: list[QuarantineRecord]) -> dict:
+    duplicates: list[DuplicateDecision] = extracted.known + deduped.duplicates
+    return {
+        "feeds_ok": sum(r.status == "ok" for r in results),
+        "feeds_not_modified": sum(r.status == "not_modified" for r in results),
+        "feeds_failed": sum(r.status == "error" for r in results),
+        "feed_errors": [{"feed": r.feed_name or r.feed_url, "url": r.feed_url, "class": r.error_class, "error": r.error}
+                        for r in results if r.status == "error"],
+        "feed_warnings": [{"feed": r.feed_name or r.feed_url, "warning": w} for r in results for w in r.warnings],
+        "entries_seen": sum(r.entries_seen for r in results),
+        "entries_relevant": sum(len(r.entries) for r in results),
+        "entries_irrelevant": sum(r.irrelevant for r in results),
+        "articles_extracted": len(extracted.articles),
+        "duplicates": len(duplicates),
+        "duplicates_by_layer": dict(Counter(d.layer for d in duplicates)),
+        "duplicate_details": [{"url": d.url, "title": d.title, "layer": d.layer, "of": d.duplicate_of_url}
+                              for d in duplicates][:200],
+        "validated": len(validated.valid),
+        "quarantined": len(quarantined),
+        "quarantined_by_stage": dict(Counter(q.stage for q in quarantined)),
+        "validation": validated.results,
+    }
+
+
+def send_alerts(topic: Topic, run_id: str, deliver: alerts.Deliver, db_url: str | None = None) -> SendResult:
+    with connect(db_url) as conn:
+        result = alerts.send_pending(conn, topic.name, deliver)
+        store.merge_run(conn, store.run_pk(conn, topic.name, run_id),
+                        stats={"alerts_sent": result.sent, "alerts_failed": result.failed,
+                               "alert_destinations": result.destinations})
+    log.info("alerts: %d sent, %d failed %s", result.sent, result.failed, result.destinations)
+    if result.failed and not result.sent:
+        log.warning("alert delivery failed; alerts stay pending for the next run: %s", result.errors)
+    return result
+
+
+def finish_run(topic: Topic, run_id: str, db_url: str | None = None) -> str:
+    """Mark the run done and return its readable summary."""
+    from newswatch.summary import run_summary
+
+    with connect(db_url) as conn:
+        store.merge_run(conn, store.run_pk(conn, topic.name, run_id), status="success", finished=True)
+        return run_summary(conn, topic, run_id)
+
+
+def run_once(topic: Topic, deliver: alerts.Deliver, run_id: str | None = None, db_url: str | None = None) -> str:
+    """One pass of the same stages the DAG runs, in this process (the CLI's `run`)."""
+    run_id = run_id or f"cli__{utcnow():%Y-%m-%dT%H:%M:%S.%f}"
+    start_run(topic, run_id, db_url)
+    ensure_seeds(topic, run_id, db_url)
+    results = [fetch_feed(topic, spec, db_url) for spec in plan_feeds(topic, run_id, db_url)]
+    extracted = extract(topic, run_id, results, db_url)
+    deduped = dedupe_batch(topic, run_id, extracted, db_url)
+    validated = validate(topic, run_id, deduped, db_url)
+    load(topic, run_id, results, extracted, deduped, validated, db_url)
+    send_alerts(topic, run_id, deliver, db_url)
+    return finish_run(topic, run_id, db_url)

@@ -1,0 +1,141 @@
+"""Typed records passed between pipeline stages (and through XCom as JSON).
+
+Every stage takes and returns these models, never loose dicts; `dump_list`/`load_list`
+convert to and from the JSON that Airflow's XCom stores.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeedSpec(Record):
+    url: str
+    name: str
+    language: str | None = None
+    kind: Literal["rss", "search"] = "rss"
+
+
+class QuarantineRecord(Record):
+    """A record we refuse, with where and why: nothing is dropped silently."""
+
+    stage: Literal["fetch", "extract", "dedupe", "validate", "load"]
+    reason: str
+    item_key: str  # the URL, GUID or feed URL the record is about
+    feed_url: str | None = None
+    expectation: str | None = None
+    value: str | None = None  # the offending value, truncated
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class FeedEntry(Record):
+    """One feed item that passed parsing and relevance, before its page is fetched."""
+
+    feed_url: str
+    guid: str
+    url: str  # canonical URL
+    raw_url: str
+    title: str
+    summary: str = ""
+    published_at: datetime | None = None
+    language: str | None = None
+    relevance: float = 0.0
+    matched_terms: list[str] = Field(default_factory=list)
+
+
+class FeedResult(Record):
+    feed_url: str
+    feed_name: str = ""
+    status: Literal["ok", "not_modified", "error"]
+    http_status: int | None = None
+    error_class: str | None = None
+    error: str | None = None
+    entries_seen: int = 0
+    irrelevant: int = 0
+    entries: list[FeedEntry] = Field(default_factory=list)
+    quarantined: list[QuarantineRecord] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+class Article(Record):
+    """An extracted article, ready for dedupe, validation and load."""
+
+    url: str  # canonical URL
+    guid: str | None = None
+    feed_url: str | None = None
+    title: str
+    text: str
+    summary: str = ""
+    language: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime
+    content_hash: str
+    relevance: float = 0.0
+    matched_terms: list[str] = Field(default_factory=list)
+    extraction_method: str = ""
+    is_seed: bool = False
+
+
+class DuplicateDecision(Record):
+    """Why a record is not new: the layer that decided and what it duplicates."""
+
+    url: str
+    guid: str | None = None
+    title: str
+    layer: Literal["url", "guid", "content_hash"]
+    duplicate_of_id: int | None = None  # stored article id, when the original is stored
+    duplicate_of_url: str  # the original's URL (or seed:// URL)
+    similarity: float = 1.0
+    article: Article | None = None  # set when the copy itself is stored (new URL, known text)
+
+
+class ExtractBatch(Record):
+    articles: list[Article] = Field(default_factory=list)
+    known: list[DuplicateDecision] = Field(default_factory=list)
+    quarantined: list[QuarantineRecord] = Field(default_factory=list)
+
+
+class DedupeBatch(Record):
+    new: list[Article] = Field(default_factory=list)
+    duplicates: list[DuplicateDecision] = Field(default_factory=list)
+
+
+class ValidatedBatch(Record):
+    valid: list[Article] = Field(default_factory=list)
+    quarantined: list[QuarantineRecord] = Field(default_factory=list)
+    results: dict[str, Any] = Field(default_factory=dict)  # expectation → {success, unexpected_count}
+
+
+class LoadResult(Record):
+    run_id: str
+    loaded: int
+    duplicates_stored: int
+    quarantined: int
+    alert_id: int | None = None
+
+
+class SendResult(Record):
+    sent: int = 0
+    failed: int = 0
+    destinations: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+
+
+def dump_list(items: list[BaseModel]) -> list[dict[str, Any]]:
+    return [item.model_dump(mode="json") for item in items]
+
+
+def load_list(model: type[M], items: list[dict[str, Any]] | None) -> list[M]:
+    return [model.model_validate(item) for item in items or []]

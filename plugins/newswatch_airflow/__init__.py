@@ -1,0 +1,1 @@
+"""Airflow glue for newswatch: connections → newswatch settings, notifiers."""

@@ -1,0 +1,67 @@
+"""Turn Airflow connections into newswatch settings. Only tasks call these (never parse time).
+
+- `newswatch_db` (Postgres) → the article store; absent → NEWSWATCH_DATABASE_URL → embedded.
+- `smtp_default` (SMTP) → alerts sent through Airflow's SMTP provider; absent → .eml outbox.
+"""
+
+from __future__ import annotations
+
+import os
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from airflow.exceptions import AirflowNotFoundException
+from airflow.sdk import BaseHook, get_current_context
+
+from newswatch.config import Topic, load_topic
+from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
+
+if TYPE_CHECKING:
+    from newswatch.alerts import Deliver
+
+# newswatch.db and newswatch.alerts (psycopg, Jinja2) are imported inside the functions:
+# the DAG file imports this module at parse time.
+
+DEFAULT_TOPIC = Path(__file__).resolve().parents[2] / "include" / "topics" / "russia_north_korea.yaml"
+
+
+def topic_file() -> Path:
+    return Path(os.environ.get("NEWSWATCH_TOPIC") or DEFAULT_TOPIC)
+
+
+def _connection(conn_id: str):
+    try:
+        return BaseHook.get_connection(conn_id)
+    except AirflowNotFoundException:
+        return None
+
+
+def database_url() -> str:
+    from newswatch.db import database_url as newswatch_database_url
+
+    conn = _connection(DB_CONN_ID)
+    return newswatch_database_url(conn.get_uri() if conn else None)
+
+
+def deliverer() -> "Deliver":
+    from newswatch import alerts
+
+    if _connection(SMTP_CONN_ID) is None:
+        return alerts.outbox_deliverer()
+
+    def deliver(msg: EmailMessage, recipients: list[str]) -> str:
+        from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+        with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as hook:
+            # The hook owns connecting, TLS and login; we send our own multipart message
+            # (text + HTML, stable Message-ID), which send_email_smtp cannot build.
+            hook._smtp_client.send_message(msg, to_addrs=recipients)
+            return f"smtp:{SMTP_CONN_ID}:{hook.host}:{hook.port}"
+
+    return deliver
+
+
+def stage_context() -> tuple[Topic, str, str]:
+    """(topic, Airflow run_id, database URL) for the running task."""
+    return load_topic(topic_file()), get_current_context()["run_id"], database_url()
