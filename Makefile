@@ -13,8 +13,9 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export GX_ANALYTICS_ENABLED         := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PATH := $(CURDIR)/$(BIN):$(PATH)  # airflow standalone starts its components as `airflow ...`
 
-.PHONY: venv demo test airflow run bench clean
+.PHONY: venv demo test airflow run bench stop clean
 
 venv: $(STAMP)
 
@@ -46,5 +47,9 @@ run: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py --quick
 
-clean:
+# The embedded Postgres keeps running between commands (the demo, the CLI and Airflow share it).
+stop:
+	@test ! -d .local/pgdata || $(BIN)/python -c "import pgserver; pgserver.get_server('.local/pgdata', cleanup_mode='stop').cleanup()"
+
+clean: stop
 	rm -rf .local

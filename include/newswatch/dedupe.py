@@ -18,24 +18,24 @@ def split_known_entries(conn: psycopg.Connection, entries: list[FeedEntry]) -> t
     known = known_by_url_or_guid(conn, [e.url for e in entries], [e.guid for e in entries])
     fresh: list[FeedEntry] = []
     decisions: list[DuplicateDecision] = []
-    batch_urls: dict[str, str] = {}
-    batch_guids: dict[str, str] = {}
+    batch_urls: set[str] = set()
+    batch_guids: dict[str, str] = {}  # GUID → URL of the entry that carried it first
     for entry in entries:
         hit = known.get(entry.url) or known.get(entry.guid)
         if hit:
             article_id, original_url, layer = hit
-            decisions.append(DuplicateDecision(url=entry.url, guid=entry.guid, title=entry.title, layer=layer,
-                                               duplicate_of_id=article_id, duplicate_of_url=original_url))
+        elif entry.url in batch_urls:
+            article_id, original_url, layer = None, entry.url, "url"
+        elif entry.guid in batch_guids:
+            article_id, original_url, layer = None, batch_guids[entry.guid], "guid"
+        else:
+            batch_urls.add(entry.url)
+            batch_guids[entry.guid] = entry.url
+            fresh.append(entry)
             continue
-        earlier = batch_urls.get(entry.url) or batch_guids.get(entry.guid)
-        if earlier:
-            layer = "url" if entry.url in batch_urls else "guid"
-            decisions.append(DuplicateDecision(url=entry.url, guid=entry.guid, title=entry.title, layer=layer,
-                                               duplicate_of_url=earlier))
-            continue
-        batch_urls[entry.url] = entry.url
-        batch_guids[entry.guid] = entry.url
-        fresh.append(entry)
+        decisions.append(DuplicateDecision(
+            url=entry.url, raw_url=entry.raw_url if entry.raw_url != entry.url else None, guid=entry.guid,
+            title=entry.title, layer=layer, duplicate_of_id=article_id, duplicate_of_url=original_url))
     return fresh, decisions
 
 

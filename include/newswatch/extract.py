@@ -43,10 +43,19 @@ class ExtractedArticle:
     method: str = "trafilatura"
 
 
+_LATIN_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+
+
 def decode_html(body: bytes, content_type: str = "") -> str:
-    """Charset from the HTTP header, then the BOM / meta tag, then detection."""
+    """Charset from the HTTP header, then the BOM / meta tag, then detection. A Latin charset
+    declared over bytes that are valid UTF-8 is the classic misconfigured Hindi site: UTF-8 wins."""
     declared = regex.search(r"charset=([A-Za-z0-9_\-]+)", content_type or "")
     candidates = [declared.group(1)] if declared else []
+    if candidates and candidates[0].lower() in _LATIN_CHARSETS:
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if body.startswith(b"\xef\xbb\xbf"):
         candidates.insert(0, "utf-8-sig")
     meta = _CHARSET.search(body[:4096])

@@ -220,10 +220,12 @@ def run_stats(results: list[FeedResult], extracted: ExtractBatch, deduped: Dedup
         "entries_seen": sum(r.entries_seen for r in results),
         "entries_relevant": sum(len(r.entries) for r in results),
         "entries_irrelevant": sum(r.irrelevant for r in results),
+        "entries_unusable": sum(len(r.quarantined) for r in results),
         "articles_extracted": len(extracted.articles),
         "duplicates": len(duplicates),
         "duplicates_by_layer": dict(Counter(d.layer for d in duplicates)),
-        "duplicate_details": [{"url": d.url, "title": d.title, "layer": d.layer, "of": d.duplicate_of_url}
+        "duplicate_details": [{"url": d.raw_url or d.url, "title": d.title, "layer": d.layer,
+                               "of": d.duplicate_of_url}
                               for d in duplicates][:200],
         "validated": len(validated.valid),
         "quarantined": len(quarantined),

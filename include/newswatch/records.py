@@ -92,6 +92,7 @@ class DuplicateDecision(Record):
     """Why a record is not new: the layer that decided and what it duplicates."""
 
     url: str
+    raw_url: str | None = None  # the link as the feed wrote it, when that differs
     guid: str | None = None
     title: str
     layer: Literal["url", "guid", "content_hash"]

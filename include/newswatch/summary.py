@@ -23,8 +23,9 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
         lines.append(f"  ✗ {err['feed']}: [{err['class']}] {err['error']}")
     for warn in s.get("feed_warnings", []):
         lines.append(f"  ! {warn['feed']}: {warn['warning']}")
-    lines.append(f"entries: {s.get('entries_seen', 0)} seen, {s.get('entries_relevant', 0)} relevant, "
-                 f"{s.get('entries_irrelevant', 0)} not relevant to the topic")
+    lines.append(f"entries: {s.get('entries_seen', 0)} seen: {s.get('entries_relevant', 0)} relevant, "
+                 f"{s.get('entries_irrelevant', 0)} not relevant to the topic, "
+                 f"{s.get('entries_unusable', 0)} unusable (quarantined)")
     lines.append(f"seeds: {s.get('seeds_total', 0)} in corpus ({s.get('seeds_inserted', 0)} stored this run)")
     lines.append(f"duplicates: {s.get('duplicates', 0)} {s.get('duplicates_by_layer', {})}")
     for dup in s.get("duplicate_details", []):

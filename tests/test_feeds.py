@@ -1,0 +1,82 @@
+"""Feed parsing and relevance on Hindi and English entries (no network: bytes in, records out)."""
+
+from pathlib import Path
+
+import pytest
+
+from newswatch.config import load_topic
+from newswatch.feeds import parse_feed, plan
+from newswatch.records import FeedSpec
+from newswatch.relevance import RelevanceScorer
+
+ROOT = Path(__file__).resolve().parents[1]
+TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
+SPEC = FeedSpec(url="https://hindi.example/feeds/world.xml", name="Hindi world", language="hi")
+
+
+def _rss(items: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            f"<link>https://hindi.example/</link><description>d</description>{items}</channel></rss>").encode()
+
+
+def _item(title: str, link: str | None, guid: str, description: str = "") -> str:
+    link_xml = f"<link>{link}</link>" if link is not None else ""
+    return (f"<item><title>{title}</title>{link_xml}<guid isPermaLink=\"false\">{guid}</guid>"
+            f"<description>{description}</description><pubDate>Fri, 20 Nov 2026 08:00:00 GMT</pubDate></item>")
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return RelevanceScorer(TOPIC)
+
+
+def test_relative_links_resolve_and_tracking_params_go(scorer):
+    body = _rss(_item("किम जोंग उन ने पुतिन से मुलाकात की", "/world/kim-putin.html?utm_source=rss", "g1"))
+    result = parse_feed(body, {"content-type": "application/rss+xml"}, SPEC, scorer)
+    [entry] = result.entries
+    assert entry.url == "https://hindi.example/world/kim-putin.html"
+    assert entry.published_at.isoformat() == "2026-11-20T08:00:00+00:00"
+    assert entry.relevance > 0.5 and "पुतिन" in entry.matched_terms
+
+
+def test_entries_without_a_safe_link_are_quarantined_with_the_reason(scorer):
+    body = _rss(_item("रूस उत्तर कोरिया", None, "no-link") + _item("रूस उत्तर कोरिया", "javascript:alert(1)", "js"))
+    result = parse_feed(body, {}, SPEC, scorer)
+    assert result.entries == []
+    assert [(q.item_key, q.reason) for q in result.quarantined] == [
+        ("no-link", "entry has no link"), ("js", "entry link is not http(s)")]
+
+
+def test_duplicate_guid_in_one_feed_is_kept_once_with_a_warning(scorer):
+    item = _item("Kim Jong Un meets Putin", "https://hindi.example/a.html", "same")
+    result = parse_feed(_rss(item + item.replace("a.html", "b.html")), {}, SPEC, scorer)
+    assert len(result.entries) == 1 and result.warnings == ["duplicate GUID in feed: same"]
+
+
+@pytest.mark.parametrize("title, relevant", [
+    ("उत्तर कोरिया के तानाशाह किम जोंग उन रूस पहुंचे", True),
+    ("क़िम जोंग-उन और पुतिन की मुलाक़ात", True),  # nukta and hyphen variants
+    ("Putin and Kim Jong-un sign arms pact", True),
+    ("North Korea fires missiles into the sea", False),  # no Russia
+    ("रूस ने यूक्रेन पर ड्रोन हमला किया", False),  # no North Korea
+    ("भारत ने तीसरा वनडे जीता", False),
+])
+def test_relevance_needs_both_countries_in_either_language(scorer, title, relevant):
+    body = _rss(_item(title, "https://hindi.example/x.html", "g"))
+    result = parse_feed(body, {}, SPEC, scorer)
+    assert (len(result.entries) == 1) is relevant
+    assert result.irrelevant == (0 if relevant else 1)
+
+
+def test_unparseable_feed_is_an_error_and_malformed_but_usable_is_kept(scorer):
+    broken = parse_feed(b"<html><body>Service temporarily unavailable", {}, SPEC, scorer)
+    assert (broken.status, broken.error_class) == ("error", "parse_error")
+    usable = parse_feed(_rss(_item("Putin and Kim Jong Un & arms", "https://hindi.example/x.html", "g")), {}, SPEC, scorer)
+    assert usable.status == "ok" and len(usable.entries) == 1 and usable.warnings
+
+
+def test_search_feeds_per_edition_from_required_groups():
+    search = [s for s in plan(TOPIC) if s.kind == "search"]
+    assert [s.language for s in search] == ["hi", "en"]
+    assert all(s.url.startswith("https://news.google.com/rss/search?q=") for s in search)
+    assert "ceid=IN:hi" in search[0].url and "ceid=IN:en" in search[1].url
