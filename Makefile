@@ -29,6 +29,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 $(AIRFLOW_HOME)/airflow.db: | $(STAMP)
 	mkdir -p $(AIRFLOW_HOME)
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
+	$(BIN)/airflow pools set newswatch_fetch 4 "newswatch feed fetches, all topics" >> $(AIRFLOW_HOME)/db-migrate.log 2>&1
 
 demo: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 	$(BIN)/newswatch demo

@@ -21,6 +21,7 @@ from airflow.sdk import dag, task
 
 from newswatch.config import load_topic
 from newswatch_airflow import stages
+from newswatch_airflow.conn_ids import FETCH_POOL
 from newswatch_airflow.settings import topic_file
 
 TOPIC = load_topic(topic_file())  # a small local YAML file, read for the schedule and tags
@@ -42,7 +43,8 @@ def news_monitor():
     seeds = task(stages.ensure_seeds)()
     feeds = task(stages.plan_feeds)()
     started >> [seeds, feeds]
-    results = task(stages.fetch_feed, max_active_tis_per_dag=4).expand(feed=feeds)
+    # The pool caps feed fetches across all topics' runs; the per-DAG cap keeps one run polite.
+    results = task(stages.fetch_feed, pool=FETCH_POOL, max_active_tis_per_dag=4).expand(feed=feeds)
     extracted = task(stages.extract)(results)
     deduped = task(stages.dedupe)(extracted)
     seeds >> deduped  # every dedupe sees the seed corpus

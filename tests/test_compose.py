@@ -324,3 +324,11 @@ def test_airflow_init_migrates_both_databases(services: dict) -> None:
             continue
         condition = (services[name].get("depends_on") or {}).get("airflow-init", {}).get("condition")
         assert condition == "service_completed_successfully", f"{name} starts before airflow-init has finished"
+
+
+def test_airflow_init_creates_the_fetch_pool_the_dag_uses(services):
+    from newswatch_airflow.conn_ids import FETCH_POOL
+
+    command = services["airflow-init"].get("command")
+    script = "\n".join(command) if isinstance(command, list) else str(command)
+    assert f"airflow pools set {FETCH_POOL} " in script

@@ -99,7 +99,7 @@ def test_first_run_loads_dedupes_quarantines_and_alerts_once_second_run_adds_not
     missing = next(i for i in items if i["case"] == "page_missing")
     assert "404" in quarantine[("extract", _url(missing["link"], base))]
     future = next(i for i in items if i["case"] == "future_date")
-    assert "published_at" in quarantine[("validate", _url(future["link"], base))]
+    assert quarantine[("fetch", future["guid"])] == "entry date is in the future"  # refused before its page is fetched
     empty = next(i for i in items if i["case"] == "page_empty")
     assert any(key == _url(empty["link"], base) and "text" in reason
                for (_, key), reason in quarantine.items())
@@ -144,7 +144,7 @@ def test_first_run_loads_dedupes_quarantines_and_alerts_once_second_run_adds_not
     assert third["entries_seen"] == len(items)
     assert third["duplicates"] == sum(i["case"] in stored_cases for i in items)
     assert third["validated"] == 0
-    assert third["quarantined_by_stage"] == {"fetch": 1, "extract": 1, "validate": 2}  # re-checked, refused again
+    assert third["quarantined_by_stage"] == {"fetch": 2, "extract": 1, "validate": 1}  # re-checked, refused again
     assert _rows(db_url, "SELECT count(*) AS n FROM articles")[0]["n"] == before
     assert len(sink.messages) == 1
     assert _rows(db_url, "SELECT times_seen FROM quarantine WHERE item_key = %s", no_link["guid"]) == [{"times_seen": 2}]

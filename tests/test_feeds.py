@@ -1,5 +1,6 @@
 """Feed parsing and relevance on Hindi and English entries (no network: bytes in, records out)."""
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from newswatch.relevance import RelevanceScorer
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
+NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
 SPEC = FeedSpec(url="https://hindi.example/feeds/world.xml", name="Hindi world", language="hi")
 
 
@@ -32,7 +34,7 @@ def scorer():
 
 def test_relative_links_resolve_and_tracking_params_go(scorer):
     body = _rss(_item("किम जोंग उन ने पुतिन से मुलाकात की", "/world/kim-putin.html?utm_source=rss", "g1"))
-    result = parse_feed(body, {"content-type": "application/rss+xml"}, SPEC, scorer)
+    result = parse_feed(body, {"content-type": "application/rss+xml"}, SPEC, scorer, NOW)
     [entry] = result.entries
     assert entry.url == "https://hindi.example/world/kim-putin.html"
     assert entry.published_at.isoformat() == "2026-11-20T08:00:00+00:00"
@@ -41,7 +43,7 @@ def test_relative_links_resolve_and_tracking_params_go(scorer):
 
 def test_entries_without_a_safe_link_are_quarantined_with_the_reason(scorer):
     body = _rss(_item("रूस उत्तर कोरिया", None, "no-link") + _item("रूस उत्तर कोरिया", "javascript:alert(1)", "js"))
-    result = parse_feed(body, {}, SPEC, scorer)
+    result = parse_feed(body, {}, SPEC, scorer, NOW)
     assert result.entries == []
     assert [(q.item_key, q.reason) for q in result.quarantined] == [
         ("no-link", "entry has no link"), ("js", "entry link is not http(s)")]
@@ -49,7 +51,7 @@ def test_entries_without_a_safe_link_are_quarantined_with_the_reason(scorer):
 
 def test_duplicate_guid_in_one_feed_is_kept_once_with_a_warning(scorer):
     item = _item("Kim Jong Un meets Putin", "https://hindi.example/a.html", "same")
-    result = parse_feed(_rss(item + item.replace("a.html", "b.html")), {}, SPEC, scorer)
+    result = parse_feed(_rss(item + item.replace("a.html", "b.html")), {}, SPEC, scorer, NOW)
     assert len(result.entries) == 1 and result.warnings == ["duplicate GUID in feed: same"]
 
 
@@ -63,15 +65,15 @@ def test_duplicate_guid_in_one_feed_is_kept_once_with_a_warning(scorer):
 ])
 def test_relevance_needs_both_countries_in_either_language(scorer, title, relevant):
     body = _rss(_item(title, "https://hindi.example/x.html", "g"))
-    result = parse_feed(body, {}, SPEC, scorer)
+    result = parse_feed(body, {}, SPEC, scorer, NOW)
     assert (len(result.entries) == 1) is relevant
     assert result.irrelevant == (0 if relevant else 1)
 
 
 def test_unparseable_feed_is_an_error_and_malformed_but_usable_is_kept(scorer):
-    broken = parse_feed(b"<html><body>Service temporarily unavailable", {}, SPEC, scorer)
+    broken = parse_feed(b"<html><body>Service temporarily unavailable", {}, SPEC, scorer, NOW)
     assert (broken.status, broken.error_class) == ("error", "parse_error")
-    usable = parse_feed(_rss(_item("Putin and Kim Jong Un & arms", "https://hindi.example/x.html", "g")), {}, SPEC, scorer)
+    usable = parse_feed(_rss(_item("Putin and Kim Jong Un & arms", "https://hindi.example/x.html", "g")), {}, SPEC, scorer, NOW)
     assert usable.status == "ok" and len(usable.entries) == 1 and usable.warnings
 
 

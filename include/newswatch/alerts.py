@@ -22,6 +22,7 @@ import psycopg
 from jinja2 import Environment, PackageLoader, select_autoescape
 from psycopg.rows import dict_row
 
+from newswatch import store
 from newswatch.config import Topic
 from newswatch.db import newswatch_home
 from newswatch.records import SendResult
@@ -56,14 +57,38 @@ def enqueue_digest(conn: psycopg.Connection, topic: Topic, run: int, run_id: str
     if not articles and not topic.send_empty_digest:
         return None
     subject, text, html = render_digest(topic, run_id, articles, failing_feeds)
-    key = f"digest:{topic.name}:{run_id}"
+    return _enqueue(conn, topic, run, f"digest:{topic.name}:{run_id}", "digest", subject, text, html,
+                    [a["id"] for a in articles])
+
+
+def enqueue_silent_zero(conn: psycopg.Connection, topic: Topic, run: int) -> int | None:
+    """When the topic's last `silent_zero_runs` runs saw no entries at all, write one alert
+    for the streak (keyed by the run that started it, so a longer silence is not re-alerted)."""
+    streak: list[int] = []
+    for run_pk, entries in store.recent_runs_entries(conn, topic.name, 1000):
+        if entries:
+            break
+        streak.append(run_pk)
+    if len(streak) < topic.silent_zero_runs or run not in streak:
+        return None
+    feeds = store.feed_health(conn, topic.name)
+    subject = f"[newswatch] {topic.title}: no entries from any feed for {len(streak)} runs"
+    context = {"subject": subject, "topic_title": topic.title, "topic_name": topic.name, "runs": len(streak),
+               "feeds": feeds}
+    text = _env.get_template("silent_zero.txt.j2").render(**context)
+    html = _env.get_template("silent_zero.html.j2").render(**context)
+    key = f"silent_zero:{topic.name}:{streak[-1]}"
+    return _enqueue(conn, topic, run, key, "silent_zero", subject, text, html, [])
+
+
+def _enqueue(conn: psycopg.Connection, topic: Topic, run: int, key: str, kind: str, subject: str, text: str,
+             html: str, article_ids: list[int]) -> int:
     message_id = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@newswatch>"
     conn.execute(
-        """INSERT INTO alerts (topic, run_id, dedupe_key, recipients, sender, subject, body_text, body_html,
+        """INSERT INTO alerts (topic, run_id, dedupe_key, kind, recipients, sender, subject, body_text, body_html,
                                message_id, article_ids)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (dedupe_key) DO NOTHING""",
-        (topic.name, run, key, topic.recipients, topic.sender, subject, text, html, message_id,
-         [a["id"] for a in articles]),
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (dedupe_key) DO NOTHING""",
+        (topic.name, run, key, kind, topic.recipients, topic.sender, subject, text, html, message_id, article_ids),
     )
     return conn.execute("SELECT id FROM alerts WHERE dedupe_key = %s", (key,)).fetchone()[0]
 

@@ -73,6 +73,7 @@ class SearchFeeds(Strict):
 
 
 class ValidationRules(Strict):
+    entry_max_future_hours: int = Field(default=24, ge=0)  # feed dates further ahead are refused
     min_text_chars: int = Field(default=200, ge=0)
     max_text_chars: int = Field(default=200_000, gt=0)
     max_future_minutes: int = Field(default=60, ge=0)
@@ -82,6 +83,9 @@ class HttpSettings(Strict):
     timeout_s: float = Field(default=20.0, gt=0)
     max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     allow_loopback: bool = False  # only the demo and the tests serve feeds from 127.0.0.1
+    max_parallel: int = Field(default=8, ge=1)  # page fetches at once within one task
+    per_host: int = Field(default=2, ge=1)  # of which at most this many to one site
+    respect_robots: bool = True
 
 
 class Topic(Strict):
@@ -100,6 +104,7 @@ class Topic(Strict):
     validation: ValidationRules = ValidationRules()
     http: HttpSettings = HttpSettings()
     send_empty_digest: bool = False
+    silent_zero_runs: int = Field(default=3, ge=1)  # runs in a row with no entries → an alert
     seed_dir: str = "../seed_corpus"  # relative to the topic file
 
     _source: Path | None = PrivateAttr(default=None)

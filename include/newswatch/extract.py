@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 import regex
 import trafilatura
 from bs4 import BeautifulSoup
-from charset_normalizer import from_bytes
 
+from newswatch.charsets import UndecodableError, decode, header_charset
 from newswatch.textnorm import normalize_text, tokens
 
 MIN_TEXT_CHARS = 200
@@ -43,36 +43,14 @@ class ExtractedArticle:
     method: str = "trafilatura"
 
 
-_LATIN_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
-
-
 def decode_html(body: bytes, content_type: str = "") -> str:
-    """Charset from the HTTP header, then the BOM / meta tag, then detection. A Latin charset
-    declared over bytes that are valid UTF-8 is the classic misconfigured Hindi site: UTF-8 wins."""
-    declared = regex.search(r"charset=([A-Za-z0-9_\-]+)", content_type or "")
-    candidates = [declared.group(1)] if declared else []
-    if candidates and candidates[0].lower() in _LATIN_CHARSETS:
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    if body.startswith(b"\xef\xbb\xbf"):
-        candidates.insert(0, "utf-8-sig")
+    """Text of a page: BOM, valid UTF-8, the HTTP header's charset, the meta tag's, detection."""
     meta = _CHARSET.search(body[:4096])
-    if meta:
-        candidates.append(meta.group(1).decode("ascii"))
-    for charset in candidates:
-        try:
-            return body.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            continue
+    declared = [header_charset(content_type), meta.group(1).decode("ascii") if meta else None]
     try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(body).best()
-        if best is None:
-            raise ExtractionError("undecodable page: no charset declared and none detected") from None
-        return str(best)
+        return decode(body, declared)[0]
+    except UndecodableError as exc:
+        raise ExtractionError(f"undecodable page: {exc}") from exc
 
 
 def detect_language(text: str) -> str | None:

@@ -7,17 +7,23 @@ parse error. Entries without a usable link are quarantined, never dropped silent
 from __future__ import annotations
 
 import calendar
-from datetime import datetime, timezone
+import codecs
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote_plus, urljoin
 
 import feedparser
+import regex
 from bs4 import BeautifulSoup
+
+from newswatch.charsets import UndecodableError, decode, header_charset
 
 from newswatch.config import Topic
 from newswatch.records import FeedEntry, FeedResult, FeedSpec, QuarantineRecord
 from newswatch.relevance import RelevanceScorer
 from newswatch.urls import UnsafeUrlError, canonical_url
 
+_XML_ENCODING = regex.compile(rb"""^\s*(?:\xef\xbb\xbf)?<\?xml[^>]*encoding=["']([A-Za-z0-9_\-.]+)["']""")
+_XML_DECL = regex.compile(r"^\s*<\?xml[^>]*\?>")
 GOOGLE_NEWS_SEARCH = "https://news.google.com/rss/search?q={query}&hl={hl}&gl={gl}&ceid={gl}:{hl}"
 
 
@@ -57,33 +63,73 @@ def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
 
 
-def parse_feed(body: bytes, headers: dict[str, str], spec: FeedSpec, scorer: RelevanceScorer) -> FeedResult:
+def _same_charset(a: str, b: str) -> bool:
+    try:
+        return codecs.lookup(a).name == codecs.lookup(b).name
+    except LookupError:  # an unknown label never matches
+        return False
+
+
+def _as_utf8(body: bytes, headers: dict[str, str]) -> tuple[bytes, str | None]:
+    """Re-encode the feed as UTF-8 with a matching XML declaration, so feedparser never trusts
+    a wrong label (Hindi feeds served as windows-1252 are common). Returns (bytes, warning)."""
+    decl = _XML_ENCODING.search(body[:512])
+    declared = [header_charset(headers.get("content-type")), decl.group(1).decode("ascii") if decl else None]
+    text, used = decode(body, declared)
+    stated = next((c.lower() for c in declared if c), None)
+    warning = None
+    if stated and not _same_charset(stated, used.replace("-sig", "")):
+        warning = f"feed declares {stated} but its bytes are {used}: decoded as {used}"
+    text = _XML_DECL.sub('<?xml version="1.0" encoding="utf-8"?>', text.lstrip("\ufeff"), count=1)
+    return text.encode("utf-8"), warning
+
+
+def parse_feed(body: bytes, headers: dict[str, str], spec: FeedSpec, scorer: RelevanceScorer,
+               fetched_at: datetime, max_future: timedelta = timedelta(hours=24),
+               base_url: str | None = None) -> FeedResult:
     """Parse a fetched feed body. Never raises for bad content: it is reported in the result."""
-    parsed = feedparser.parse(body, response_headers=headers)
-    result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="ok", entries_seen=len(parsed.entries))
+    result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="ok")
+    try:
+        utf8, warning = _as_utf8(body, headers)
+    except UndecodableError as exc:
+        result.status, result.error_class, result.error = "error", "parse_error", f"undecodable feed: {exc}"
+        return result
+    if warning:
+        result.warnings.append(warning)
+    parsed = feedparser.parse(utf8, response_headers={"content-type": "application/xml; charset=utf-8"})
+    result.entries_seen = len(parsed.entries)
     if parsed.bozo:
         problem = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
-        if not parsed.entries:
+        if not any(entry.get("link") for entry in parsed.entries):  # truncated or garbage: nothing usable
             result.status, result.error_class, result.error = "error", "parse_error", f"unparseable feed: {problem}"
             return result
         result.warnings.append(f"feed is malformed but its entries are usable ({problem})")
-    base_url = headers.get("content-location") or spec.url
+    if not parsed.entries:
+        result.status, result.error_class, result.error = "error", "empty", "the feed has no entries"
+        return result
+    base = base_url or spec.url
     seen_guids: set[str] = set()
     for entry in parsed.entries:
         title = _plain(entry.get("title", "")).strip()
         raw_link = (entry.get("link") or "").strip()
         guid = (entry.get("id") or "").strip()
-        if not raw_link:
+
+        def refuse(reason: str, value: str | None = None) -> None:
             result.quarantined.append(QuarantineRecord(
-                stage="fetch", reason="entry has no link", item_key=guid or f"{spec.url}#{title[:80]}",
-                feed_url=spec.url, payload={"title": title, "guid": guid}))
+                stage="fetch", reason=reason, item_key=guid or raw_link[:300] or f"{spec.url}#{title[:80]}",
+                feed_url=spec.url, value=value, payload={"title": title, "guid": guid, "link": raw_link[:500]}))
+
+        if not raw_link:
+            refuse("entry has no link")
             continue
         try:
-            url = canonical_url(urljoin(base_url, raw_link))
+            url = canonical_url(urljoin(base, raw_link))
         except UnsafeUrlError:
-            result.quarantined.append(QuarantineRecord(
-                stage="fetch", reason="entry link is not http(s)", item_key=guid or raw_link[:200],
-                feed_url=spec.url, value=raw_link[:200], payload={"title": title, "guid": guid}))
+            refuse("entry link is not http(s)", raw_link[:200])
+            continue
+        published = _entry_date(entry)
+        if published and published > fetched_at + max_future:
+            refuse("entry date is in the future", published.isoformat())
             continue
         guid = guid or url
         if guid in seen_guids:
@@ -97,6 +143,6 @@ def parse_feed(body: bytes, headers: dict[str, str], spec: FeedSpec, scorer: Rel
             continue
         result.entries.append(FeedEntry(
             feed_url=spec.url, guid=guid, url=url, raw_url=raw_link, title=title, summary=summary,
-            published_at=_entry_date(entry), language=spec.language,
-            relevance=relevance.score, matched_terms=relevance.matched_terms))
+            published_at=published or fetched_at, date_source="feed" if published else "fetch_time",
+            language=spec.language, relevance=relevance.score, matched_terms=relevance.matched_terms))
     return result

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from newswatch import alerts, dedupe, feeds, store
+from newswatch import alerts, dedupe, feed_health, feeds, store
 from newswatch.config import Topic
 from newswatch.db import connect
 from newswatch.extract import ExtractionError, extract_article
@@ -24,9 +26,11 @@ from newswatch.records import (
     LoadResult, QuarantineRecord, SendResult, ValidatedBatch,
 )
 from newswatch.relevance import RelevanceScorer
+from newswatch.robots import RobotsCache
 from newswatch.seeds import load_seeds
 from newswatch.textnorm import content_hash
 from newswatch.urls import UnsafeUrlError, canonical_url, source_of
+from urllib.parse import urlsplit
 
 log = logging.getLogger("newswatch")
 
@@ -66,7 +70,7 @@ def plan_feeds(topic: Topic, run_id: str, db_url: str | None = None) -> list[Fee
     specs = feeds.plan(topic)
     with connect(db_url) as conn:
         store.sync_feeds(conn, topic.name, specs)
-        due = store.due_feed_urls(conn, topic.name, [s.url for s in specs], utcnow())
+        due = store.due_feed_urls(conn, topic.name, [s.url for s in specs], utcnow() + feed_health.DUE_SLACK)
         planned = [s for s in specs if s.url in due]
         store.merge_run(conn, store.run_pk(conn, topic.name, run_id),
                         stats={"feeds_planned": len(planned), "feeds_configured": len(specs)})
@@ -75,33 +79,43 @@ def plan_feeds(topic: Topic, run_id: str, db_url: str | None = None) -> list[Fee
 
 
 def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedResult:
-    """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised."""
+    """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised.
+    A 304, or a body identical to the last one (hosts that send no validators), costs no parsing."""
     started = time.perf_counter()
+    fetched_at = utcnow()
     with connect(db_url) as conn:
-        validators = store.feed_validators(conn, topic.name, spec.url)
+        state = store.feed_state(conn, topic.name, spec.url)
     headers = {}
-    if validators.get("etag"):
-        headers["If-None-Match"] = validators["etag"]
-    if validators.get("last_modified"):
-        headers["If-Modified-Since"] = validators["last_modified"]
+    if state.get("etag"):
+        headers["If-None-Match"] = state["etag"]
+    if state.get("last_modified"):
+        headers["If-Modified-Since"] = state["last_modified"]
     etag = last_modified = body_hash = None
     try:
         response = fetch(spec.url, topic.http, topic.contact, headers)
         etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
-        if response.status == 304:
-            result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="not_modified", http_status=304)
+        body_hash = hashlib.sha256(response.body).hexdigest() if response.status != 304 else None
+        if response.status == 304 or body_hash == state.get("body_hash"):
+            result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="not_modified",
+                                http_status=response.status)
         else:
-            body_hash = hashlib.sha256(response.body).hexdigest()
-            result = feeds.parse_feed(response.body, response.headers, spec, RelevanceScorer(topic))
+            result = feeds.parse_feed(response.body, response.headers, spec, RelevanceScorer(topic), fetched_at,
+                                      timedelta(hours=topic.validation.entry_max_future_hours), response.url)
             result.http_status = response.status
     except FetchError as exc:
         result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="error", http_status=exc.status,
-                            error_class=exc.error_class, error=str(exc))
+                            error_class=exc.error_class, error=str(exc), retry_after_s=exc.retry_after_s)
     result.elapsed_s = round(time.perf_counter() - started, 3)
+    ok = result.status != "error"
+    health = feed_health.after_fetch(ok, result.error_class, state.get("failure_score") or 0, fetched_at,
+                                     result.http_status, result.retry_after_s)
     with connect(db_url) as conn:
         store.record_feed_fetch(conn, topic.name, spec.url, status=result.status, http_status=result.http_status,
-                                error_class=result.error_class, error=result.error, etag=etag,
-                                last_modified=last_modified, body_hash=body_hash, now=utcnow())
+                                error_class=result.error_class, error=result.error, etag=etag if ok else None,
+                                last_modified=last_modified if ok else None, body_hash=body_hash if ok else None,
+                                entries=result.entries_seen if result.status == "ok" else None,
+                                failure_score=health.failure_score, next_fetch_after=health.next_fetch_after,
+                                now=fetched_at)
     log.info("feed %s: %s, %d entries, %d relevant, %d irrelevant, %d quarantined%s", spec.url, result.status,
              result.entries_seen, len(result.entries), result.irrelevant, len(result.quarantined),
              f" ({result.error})" if result.error else "")
@@ -120,34 +134,62 @@ def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_u
         url=url, guid=entry.guid, feed_url=entry.feed_url, title=page.title or entry.title, text=page.text,
         summary=entry.summary or page.summary, language=page.language or entry.language,
         source=page.site_name or source_of(url), author="; ".join(page.authors) or None,
-        published_at=page.published_at or entry.published_at, fetched_at=utcnow(),
+        published_at=page.published_at or entry.published_at,
+        date_source="page" if page.published_at else entry.date_source, fetched_at=utcnow(),
         content_hash=content_hash(page.text), relevance=entry.relevance, matched_terms=entry.matched_terms,
         extraction_method=page.method,
     )
 
 
+class AllFeedsFailedError(RuntimeError):
+    """Every feed of the topic failed: the run must fail loudly, with the reasons."""
+
+
 def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | None = None) -> ExtractBatch:
-    """Fetch and extract the page of every relevant entry not known already."""
+    """Fetch and extract the page of every relevant entry not known already: in parallel,
+    at most `per_host` at once to one site, and only where robots.txt allows."""
+    if results and all(r.status == "error" for r in results):
+        reasons = "; ".join(f"{r.feed_name or r.feed_url}: [{r.error_class}] {r.error}" for r in results)
+        with connect(db_url) as conn:
+            store.merge_run(conn, store.run_pk(conn, topic.name, run_id), status="failed",
+                            stats=run_stats(results, ExtractBatch(), DedupeBatch(), ValidatedBatch(), []))
+        raise AllFeedsFailedError(f"all {len(results)} feeds of topic {topic.name} failed: {reasons}")
     entries = [entry for result in results for entry in result.entries]
     batch = ExtractBatch()
     with timed(db_url, topic, run_id, "extract"):
         with connect(db_url) as conn:
             fresh, batch.known = dedupe.split_known_entries(conn, entries)
+        robots = RobotsCache(topic.http, topic.contact) if topic.http.respect_robots else None
+        hosts: dict[str, threading.Semaphore] = {}
         for entry in fresh:
-            try:
-                response = fetch(entry.url, topic.http, topic.contact)
-                batch.articles.append(_article_from_page(entry, response.body, response.content_type, response.url))
-            except FetchError as exc:
-                batch.quarantined.append(QuarantineRecord(
-                    stage="extract", reason=f"page fetch failed ({exc.error_class}): {exc}", item_key=entry.url,
-                    feed_url=entry.feed_url, payload=entry.model_dump(mode="json")))
-            except ExtractionError as exc:
-                batch.quarantined.append(QuarantineRecord(
-                    stage="extract", reason=f"extraction failed: {exc}", item_key=entry.url,
-                    feed_url=entry.feed_url, payload=entry.model_dump(mode="json")))
+            hosts.setdefault(urlsplit(entry.url).netloc, threading.Semaphore(topic.http.per_host))
+
+        def one(entry: FeedEntry) -> Article | QuarantineRecord:
+            with hosts[urlsplit(entry.url).netloc]:
+                return _extract_one(topic, entry, robots)
+
+        with ThreadPoolExecutor(max_workers=topic.http.max_parallel) as pool:
+            for outcome in pool.map(one, fresh):  # results in feed order, whatever finishes first
+                (batch.articles if isinstance(outcome, Article) else batch.quarantined).append(outcome)
     log.info("extract: %d entries, %d already known, %d extracted, %d quarantined",
              len(entries), len(batch.known), len(batch.articles), len(batch.quarantined))
     return batch
+
+
+def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None) -> Article | QuarantineRecord:
+    def refuse(reason: str) -> QuarantineRecord:
+        return QuarantineRecord(stage="extract", reason=reason, item_key=entry.url, feed_url=entry.feed_url,
+                                payload=entry.model_dump(mode="json"))
+
+    if robots is not None and not robots.allowed(entry.url):
+        return refuse("robots.txt disallows fetching this page")
+    try:
+        response = fetch(entry.url, topic.http, topic.contact)
+        return _article_from_page(entry, response.body, response.content_type, response.url)
+    except FetchError as exc:
+        return refuse(f"page fetch failed ({exc.error_class}): {exc}")
+    except ExtractionError as exc:
+        return refuse(f"extraction failed: {exc}")
 
 
 def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | None = None) -> DedupeBatch:
@@ -194,8 +236,11 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
                      "load": round(time.perf_counter() - started, 3)}
         store.merge_run(conn, run, stats=stats, durations=durations)
-        failing = [{"name": r.feed_name or r.feed_url, "error": r.error or ""} for r in results if r.status == "error"]
+        failing = [{"name": f["name"], "error": f"[{f['last_error_class']}] {f['last_error']}",
+                    "since": f"{f['failing_since']:%Y-%m-%d %H:%M} UTC"}
+                   for f in store.feeds_failing_since(conn, topic.name, utcnow() - feed_health.FAILING_LONG)]
         alert_id = alerts.enqueue_digest(conn, topic, run, run_id, store.new_articles_of_run(conn, run), failing)
+        alerts.enqueue_silent_zero(conn, topic, run)
     log.info("load: %d new articles, %d republications stored, %d quarantined, alert %s",
              loaded, stored_dups, len(quarantined), alert_id)
     return LoadResult(run_id=run_id, loaded=loaded, duplicates_stored=stored_dups,

@@ -47,6 +47,7 @@ class FeedEntry(Record):
     title: str
     summary: str = ""
     published_at: datetime | None = None
+    date_source: Literal["feed", "fetch_time"] = "feed"  # fetch_time: the feed gave no date
     language: str | None = None
     relevance: float = 0.0
     matched_terms: list[str] = Field(default_factory=list)
@@ -59,6 +60,7 @@ class FeedResult(Record):
     http_status: int | None = None
     error_class: str | None = None
     error: str | None = None
+    retry_after_s: float | None = None
     entries_seen: int = 0
     irrelevant: int = 0
     entries: list[FeedEntry] = Field(default_factory=list)
@@ -80,6 +82,7 @@ class Article(Record):
     source: str | None = None
     author: str | None = None
     published_at: datetime | None = None
+    date_source: Literal["page", "feed", "fetch_time"] | None = None
     fetched_at: datetime
     content_hash: str
     relevance: float = 0.0

@@ -32,14 +32,19 @@ class RelevanceScorer:
 
     def score(self, text: str) -> Relevance:
         words = tokens(text)
-        excluded = [term for term, phrase in self._excluded if contains_phrase(words, phrase)]
+        present = set(words)
+
+        def contains(phrase: list[str]) -> bool:  # the set test skips most scans outright
+            return bool(phrase) and phrase[0] in present and contains_phrase(words, phrase)
+
+        excluded = [term for term, phrase in self._excluded if contains(phrase)]
         if excluded:
             return Relevance(0.0, [f"-{term}" for term in excluded], False)
         matched: list[str] = []
         weight = 0.0
         missing_required = False
         for required, group_weight, terms in self._groups:
-            hits = [term for term, phrase in terms if contains_phrase(words, phrase)]
+            hits = [term for term, phrase in terms if contains(phrase)]
             if hits:
                 matched.extend(hits)
                 weight += group_weight

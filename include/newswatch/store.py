@@ -66,19 +66,20 @@ def sync_feeds(conn: psycopg.Connection, topic: str, specs: list[FeedSpec]) -> N
         )
 
 
-def due_feed_urls(conn: psycopg.Connection, topic: str, urls: list[str], now: datetime) -> set[str]:
+def due_feed_urls(conn: psycopg.Connection, topic: str, urls: list[str], due_by: datetime) -> set[str]:
     rows = conn.execute(
         """SELECT url FROM feeds WHERE topic = %s AND url = ANY(%s)
            AND (next_fetch_after IS NULL OR next_fetch_after <= %s)""",
-        (topic, urls, now),
+        (topic, urls, due_by),
     ).fetchall()
     return {row[0] for row in rows}
 
 
-def feed_validators(conn: psycopg.Connection, topic: str, url: str) -> dict[str, Any]:
+def feed_state(conn: psycopg.Connection, topic: str, url: str) -> dict[str, Any]:
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            "SELECT etag, last_modified, body_hash FROM feeds WHERE topic = %s AND url = %s", (topic, url)
+            "SELECT etag, last_modified, body_hash, failure_score FROM feeds WHERE topic = %s AND url = %s",
+            (topic, url),
         )
         return cur.fetchone() or {}
 
@@ -86,7 +87,10 @@ def feed_validators(conn: psycopg.Connection, topic: str, url: str) -> dict[str,
 def record_feed_fetch(conn: psycopg.Connection, topic: str, url: str, *, status: str,
                       http_status: int | None, error_class: str | None, error: str | None,
                       etag: str | None, last_modified: str | None, body_hash: str | None,
+                      entries: int | None, failure_score: int, next_fetch_after: datetime | None,
                       now: datetime) -> None:
+    """Store one fetch's outcome. Validators are kept from the last success; a success resets
+    the failure counters, a failure starts or continues `failing_since`."""
     ok = status != "error"
     conn.execute(
         """UPDATE feeds SET
@@ -95,25 +99,49 @@ def record_feed_fetch(conn: psycopg.Connection, topic: str, url: str, *, status:
              etag = CASE WHEN %(ok)s THEN COALESCE(%(etag)s, etag) ELSE etag END,
              last_modified = CASE WHEN %(ok)s THEN COALESCE(%(lm)s, last_modified) ELSE last_modified END,
              body_hash = CASE WHEN %(ok)s THEN COALESCE(%(bh)s, body_hash) ELSE body_hash END,
+             last_entries = COALESCE(%(entries)s, last_entries),
              last_success_at = CASE WHEN %(ok)s THEN %(now)s ELSE last_success_at END,
              failing_since = CASE WHEN %(ok)s THEN NULL ELSE COALESCE(failing_since, %(now)s) END,
-             consecutive_failures = CASE WHEN %(ok)s THEN 0 ELSE consecutive_failures + 1 END
+             consecutive_failures = CASE WHEN %(ok)s THEN 0 ELSE consecutive_failures + 1 END,
+             failure_score = %(score)s, next_fetch_after = %(next)s
            WHERE topic = %(topic)s AND url = %(url)s""",
         {"status": status, "http": http_status, "eclass": error_class, "error": error,
-         "now": now, "ok": ok, "etag": etag, "lm": last_modified, "bh": body_hash,
-         "topic": topic, "url": url},
+         "now": now, "ok": ok, "etag": etag, "lm": last_modified, "bh": body_hash, "entries": entries,
+         "score": failure_score, "next": next_fetch_after, "topic": topic, "url": url},
     )
 
 
 def feed_health(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            """SELECT name, url, last_status, last_http_status, last_error_class, last_error,
-                      last_success_at, failing_since, consecutive_failures
+            """SELECT name, url, last_status, last_http_status, last_error_class, last_error, last_fetched_at,
+                      last_success_at, failing_since, consecutive_failures, failure_score, next_fetch_after,
+                      last_entries
                FROM feeds WHERE topic = %s ORDER BY name""",
             (topic,),
         )
         return cur.fetchall()
+
+
+def feeds_failing_since(conn: psycopg.Connection, topic: str, before: datetime) -> list[dict[str, Any]]:
+    """Feeds whose current failure streak started before `before`."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT name, url, last_error_class, last_error, failing_since, consecutive_failures,
+                      next_fetch_after FROM feeds
+               WHERE topic = %s AND failing_since IS NOT NULL AND failing_since <= %s ORDER BY failing_since""",
+            (topic, before),
+        )
+        return cur.fetchall()
+
+
+def recent_runs_entries(conn: psycopg.Connection, topic: str, limit: int) -> list[tuple[int, int]]:
+    """(run id, entries seen) of the topic's latest runs that got as far as loading, newest first."""
+    return conn.execute(
+        """SELECT id, (stats->>'entries_seen')::int FROM runs
+           WHERE topic = %s AND stats ? 'entries_seen' ORDER BY id DESC LIMIT %s""",
+        (topic, limit),
+    ).fetchall()
 
 
 # --- articles -----------------------------------------------------------------------------
@@ -148,13 +176,13 @@ def insert_article(conn: psycopg.Connection, topic: str, article: Article, *, ru
     """Insert unless the URL or GUID is stored already (then None): retries are harmless."""
     row = conn.execute(
         """INSERT INTO articles (topic, canonical_url, guid, feed_url, source, title, text, summary,
-               language, author, published_at, fetched_at, content_hash, is_seed, duplicate_of,
+               language, author, published_at, date_source, fetched_at, content_hash, is_seed, duplicate_of,
                duplicate_layer, similarity, relevance, matched_terms, extraction_method, run_id)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT DO NOTHING RETURNING id""",
         (topic, article.url, article.guid, article.feed_url, article.source, article.title,
          article.text, article.summary, article.language, article.author, article.published_at,
-         article.fetched_at, article.content_hash, article.is_seed, duplicate_of, duplicate_layer,
+         article.date_source, article.fetched_at, article.content_hash, article.is_seed, duplicate_of, duplicate_layer,
          similarity, article.relevance, article.matched_terms, article.extraction_method, run),
     ).fetchone()
     return row[0] if row else None

@@ -5,8 +5,11 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import dict_row
 
+from datetime import datetime, timezone
+
 from newswatch import store
 from newswatch.config import Topic
+from newswatch.feed_health import FAILING_LONG
 
 
 def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = None) -> str:
@@ -21,6 +24,9 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
                  f"{s.get('feeds_configured', 0)} configured)")
     for err in failed:
         lines.append(f"  ✗ {err['feed']}: [{err['class']}] {err['error']}")
+    for feed in store.feeds_failing_since(conn, topic.name, datetime.now(timezone.utc) - FAILING_LONG):
+        lines.append(f"  ✗✗ {feed['name']} failing since {feed['failing_since']:%Y-%m-%d %H:%M} UTC "
+                     f"({feed['consecutive_failures']} failures; next try {feed['next_fetch_after']:%Y-%m-%d %H:%M} UTC)")
     for warn in s.get("feed_warnings", []):
         lines.append(f"  ! {warn['feed']}: {warn['warning']}")
     lines.append(f"entries: {s.get('entries_seen', 0)} seen: {s.get('entries_relevant', 0)} relevant, "
@@ -40,14 +46,14 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
                        WHERE run_id = %s""", (run["id"],))
         counts = cur.fetchone()
         lines.append(f"loaded: {counts['new']} new articles, {counts['dup']} republications stored as duplicates")
-        cur.execute("SELECT id, status, subject, destination, last_error FROM alerts WHERE run_id = %s",
+        cur.execute("SELECT id, kind, status, subject, destination, last_error FROM alerts WHERE run_id = %s",
                     (run["id"],))
         alerts = cur.fetchall()
     if not alerts:
         lines.append("alert: none (nothing new)")
     for alert in alerts:
         where = alert["destination"] or f"pending ({alert['last_error'] or 'not sent yet'})"
-        lines.append(f"alert #{alert['id']} {alert['status']}: {alert['subject']} → {where}")
+        lines.append(f"alert #{alert['id']} ({alert['kind']}) {alert['status']}: {alert['subject']} → {where}")
     durations = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(run["durations"].items()))
     if durations:
         lines.append(f"durations: {durations}")

@@ -42,10 +42,15 @@ def fetch_feed(feed: Json) -> Json:
 
 
 def extract(results: list[Json]) -> Json:
+    from airflow.exceptions import AirflowFailException
+
     from newswatch import pipeline
 
     topic, run_id, db = stage_context()
-    return pipeline.extract(topic, run_id, load_list(FeedResult, results), db).model_dump(mode="json")
+    try:
+        return pipeline.extract(topic, run_id, load_list(FeedResult, results), db).model_dump(mode="json")
+    except pipeline.AllFeedsFailedError as exc:
+        raise AirflowFailException(str(exc)) from exc  # retrying cannot help: fail the run now, loudly
 
 
 def dedupe(extracted: Json) -> Json:
