@@ -15,6 +15,7 @@ import feedparser
 import regex
 from bs4 import BeautifulSoup
 
+from newswatch import google_news
 from newswatch.charsets import UndecodableError, decode, header_charset
 
 from newswatch.config import Topic
@@ -122,8 +123,11 @@ def parse_feed(body: bytes, headers: dict[str, str], spec: FeedSpec, scorer: Rel
         if not raw_link:
             refuse("entry has no link")
             continue
+        link = urljoin(base, raw_link)
+        if spec.kind == "search" and google_news.is_google_news(link):
+            link = google_news.publisher_url(link) or link  # opaque new-style ids stay Google links
         try:
-            url = canonical_url(urljoin(base, raw_link))
+            url = canonical_url(link)
         except UnsafeUrlError:
             refuse("entry link is not http(s)", raw_link[:200])
             continue
@@ -142,7 +146,7 @@ def parse_feed(body: bytes, headers: dict[str, str], spec: FeedSpec, scorer: Rel
             result.irrelevant += 1
             continue
         result.entries.append(FeedEntry(
-            feed_url=spec.url, guid=guid, url=url, raw_url=raw_link, title=title, summary=summary,
+            feed_url=spec.url, guid=guid, url=url, raw_url=link, title=title, summary=summary,
             published_at=published or fetched_at, date_source="feed" if published else "fetch_time",
             language=spec.language, relevance=relevance.score, matched_terms=relevance.matched_terms))
     return result

@@ -162,10 +162,10 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
         robots = RobotsCache(topic.http, topic.contact) if topic.http.respect_robots else None
         hosts: dict[str, threading.Semaphore] = {}
         for entry in fresh:
-            hosts.setdefault(urlsplit(entry.url).netloc, threading.Semaphore(topic.http.per_host))
+            hosts.setdefault(urlsplit(entry.raw_url).netloc, threading.Semaphore(topic.http.per_host))
 
         def one(entry: FeedEntry) -> Article | QuarantineRecord:
-            with hosts[urlsplit(entry.url).netloc]:
+            with hosts[urlsplit(entry.raw_url).netloc]:
                 return _extract_one(topic, entry, robots)
 
         with ThreadPoolExecutor(max_workers=topic.http.max_parallel) as pool:
@@ -181,10 +181,10 @@ def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None) -> 
         return QuarantineRecord(stage="extract", reason=reason, item_key=entry.url, feed_url=entry.feed_url,
                                 payload=entry.model_dump(mode="json"))
 
-    if robots is not None and not robots.allowed(entry.url):
+    if robots is not None and not robots.allowed(entry.raw_url):
         return refuse("robots.txt disallows fetching this page")
     try:
-        response = fetch(entry.url, topic.http, topic.contact)
+        response = fetch(entry.raw_url, topic.http, topic.contact)
         return _article_from_page(entry, response.body, response.content_type, response.url)
     except FetchError as exc:
         return refuse(f"page fetch failed ({exc.error_class}): {exc}")

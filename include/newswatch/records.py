@@ -42,8 +42,8 @@ class FeedEntry(Record):
 
     feed_url: str
     guid: str
-    url: str  # canonical URL
-    raw_url: str
+    url: str  # canonical URL: the key
+    raw_url: str  # the absolute link as published: what we fetch (sites may not answer the canonical form)
     title: str
     summary: str = ""
     published_at: datetime | None = None

@@ -42,7 +42,7 @@ def fetch_feed(feed: Json) -> Json:
 
 
 def extract(results: list[Json]) -> Json:
-    from airflow.exceptions import AirflowFailException
+    from airflow.sdk.exceptions import AirflowFailException
 
     from newswatch import pipeline
 
