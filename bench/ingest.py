@@ -37,17 +37,16 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import fresh_database, write_topic  # noqa: E402
 from xml.sax.saxutils import escape
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-ROOT = Path(__file__).resolve().parents[1]
-TOPIC_FILE = ROOT / "include" / "topics" / "russia_north_korea.yaml"
 WORKERS = 4
 RELEVANT_SHARE = 0.7
 TRACKING_SHARE = 0.3
@@ -186,24 +185,6 @@ def feed_file(f: int) -> str:
     return f"feed{f}.xml" if feed_kind(f)[1] == "rss" else f"feed{f}.atom"
 
 
-def write_topic(path: Path, feeds: int) -> None:
-    lines = [f"extends: {TOPIC_FILE}", f"seed_dir: {ROOT / 'include' / 'seed_corpus'}", "search: null", "feeds:"]
-    lines += [f'  - {{name: bench{f}, url: "${{NEWSWATCH_DEMO_BASE_URL}}/feeds/{feed_file(f)}", '
-              f"language: {feed_kind(f)[0]}}}" for f in range(feeds)]
-    lines += ["http: {timeout_s: 10, max_bytes: 10485760, allow_loopback: true}"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def fresh_database() -> tuple[str, str, str]:
-    from newswatch.db import create_database, database_url
-
-    admin = database_url()  # NEWSWATCH_DATABASE_URL or the embedded server's database
-    name = f"nw_bench_{uuid.uuid4().hex[:8]}"
-    create_database(admin, name)
-    parts = urlsplit(admin)
-    return admin, name, urlunsplit(parts._replace(path=f"/{name}"))
-
-
 _SERVER_CHILD = """
 import sys
 from pathlib import Path
@@ -282,7 +263,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="newswatch-bench-ingest-"))
     made = generate_site(work / "site", feeds, entries, random.Random(args.seed))
-    write_topic(work / "topic.yaml", feeds)
+    write_topic(work / "topic.yaml", [(feed_file(f), feed_kind(f)[0]) for f in range(feeds)])
     say(f"generated {feeds} feeds x {entries} entries ({made['rss']} RSS, {made['atom']} Atom, "
         f"{made['bytes'] / 2**20:.1f} MiB, {made['relevant']} relevant by construction, "
         f"{made['tracking_links']} links with utm_*) in {work}")

@@ -17,12 +17,12 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import fresh_database, write_topic  # noqa: E402
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-ROOT = Path(__file__).resolve().parents[1]
 
 HI_WORDS = ("सरकार बैठक समझौता सहयोग सेना तकनीक मंत्रालय प्रवक्ता बयान राजधानी सीमा व्यापार "
             "अधिकारी रिपोर्ट सूत्रों योजना क्षेत्र सुरक्षा विकास चर्चा निर्णय").split()
@@ -62,25 +62,6 @@ def generate_site(root: Path, feeds: int, entries: int, rng: random.Random) -> N
             encoding="utf-8")
 
 
-def write_topic(path: Path, feeds: int) -> None:
-    lines = [f"extends: {ROOT / 'include' / 'topics' / 'russia_north_korea.yaml'}",
-             f"seed_dir: {ROOT / 'include' / 'seed_corpus'}", "search: null", "feeds:"]
-    lines += [f'  - {{name: bench{f}, url: "${{NEWSWATCH_DEMO_BASE_URL}}/feeds/feed{f}.xml", '
-              f"language: {'hi' if f % 2 == 0 else 'en'}}}" for f in range(feeds)]
-    lines += ["http: {timeout_s: 10, max_bytes: 10485760, allow_loopback: true}"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def fresh_database() -> tuple[str, str, str]:
-    from newswatch.db import create_database, database_url
-
-    admin = database_url()  # NEWSWATCH_DATABASE_URL or the embedded server's database
-    name = f"nw_bench_{uuid.uuid4().hex[:8]}"
-    create_database(admin, name)
-    parts = urlsplit(admin)
-    return admin, name, urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 feeds x 20 entries (< 1 min)")
@@ -96,7 +77,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="newswatch-bench-"))
     generate_site(work / "site", feeds, entries, random.Random(7))
-    write_topic(work / "topic.yaml", feeds)
+    write_topic(work / "topic.yaml", [(f"feed{f}.xml", "hi" if f % 2 == 0 else "en") for f in range(feeds)])
     admin, name, db = fresh_database()
     timings: dict[str, float] = {}
 

@@ -26,7 +26,7 @@ os.environ["GX_ANALYTICS_ENABLED"] = "False"
 os.environ["NEWSWATCH_HOME"] = str(_STATE / "home")
 os.environ.pop("NEWSWATCH_DATABASE_URL", None)  # tests choose their database explicitly
 
-from newswatch.db import create_database, drop_database  # noqa: E402
+from newswatch.db import create_database, drop_database, with_database  # noqa: E402
 from newswatch.fixture_server import FixtureServer  # noqa: E402
 from newswatch.migrate import migrate  # noqa: E402
 
@@ -52,20 +52,12 @@ def pg_admin_url() -> Iterator[str]:
     logging.getLogger("pgserver").disabled = True
 
 
-def _database_url(admin_url: str, dbname: str) -> str:
-    """The admin URL with another database name (URL form, as Airflow connections take)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(admin_url)
-    return urlunsplit(parts._replace(path=f"/{dbname}"))
-
-
 @pytest.fixture
 def empty_db_url(pg_admin_url: str) -> Iterator[str]:
     """A fresh UTF-8 database, dropped after the test."""
     name = f"nw_test_{uuid.uuid4().hex[:10]}"
     create_database(pg_admin_url, name)
-    yield _database_url(pg_admin_url, name)
+    yield with_database(pg_admin_url, name)
     drop_database(pg_admin_url, name)
 
 

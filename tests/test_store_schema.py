@@ -46,13 +46,12 @@ def test_migrations_create_tables_and_keys_and_are_repeatable(db_url):
 
 
 def test_non_utf8_database_is_refused(pg_admin_url):
-    from conftest import _database_url
-    from newswatch.db import drop_database
+    from newswatch.db import drop_database, with_database
 
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
         admin.execute("CREATE DATABASE nw_test_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0")
     try:
-        with psycopg.connect(_database_url(pg_admin_url, "nw_test_ascii")) as conn:
+        with psycopg.connect(with_database(pg_admin_url, "nw_test_ascii")) as conn:
             with pytest.raises(DatabaseEncodingError, match="UTF8"):
                 check_encoding(conn)
     finally:

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -74,6 +75,12 @@ def create_database(admin_url: str, dbname: str) -> None:
                 "TEMPLATE template0"
             ).format(sql.Identifier(dbname))
         )
+
+
+def with_database(url: str, dbname: str) -> str:
+    """The same server URL, another database (tests and benchmarks use throwaway ones)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{dbname}"))
 
 
 def drop_database(admin_url: str, dbname: str) -> None:
