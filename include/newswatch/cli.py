@@ -68,11 +68,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"{args.topic}: ok ({len(topic.feeds)} feeds, {len(topic.keyword_groups)} keyword groups)")
         return 0
     if args.command == "seed":
-        from newswatch.seeds import load_seeds
+        from newswatch.seeds import load_topic_seeds
 
         migrate()
         with connect() as conn:
-            inserted, total = load_seeds(conn, topic.name, topic.seed_path())
+            inserted, total = load_topic_seeds(conn, topic)
         print(f"seeds: {total} in {topic.seed_path()}, {inserted} newly stored")
         return 0
     if args.command == "run":

@@ -51,6 +51,20 @@ class KeywordGroup(Strict):
         return self
 
 
+class GazetteerEntry(Strict):
+    """One person, place or organisation with its Hindi and English names."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    hi: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class Gazetteer(Strict):
+    people: list[GazetteerEntry] = Field(default_factory=list)
+    places: list[GazetteerEntry] = Field(default_factory=list)
+    organisations: list[GazetteerEntry] = Field(default_factory=list)
+
+
 class FeedConfig(Strict):
     name: str
     url: str
@@ -97,6 +111,7 @@ class Topic(Strict):
     sender: str
     recipients: list[str] = Field(min_length=1)
     keyword_groups: list[KeywordGroup] = Field(min_length=1)
+    gazetteer: Gazetteer = Gazetteer()
     exclude_terms: Terms = Terms()
     relevance_threshold: float = Field(default=0.5, ge=0, le=1)
     feeds: list[FeedConfig] = Field(default_factory=list)

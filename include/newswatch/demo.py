@@ -19,7 +19,7 @@ from newswatch.config import load_topic
 from newswatch.db import connect, newswatch_home
 from newswatch.fixture_server import FixtureServer
 from newswatch.migrate import migrate
-from newswatch.seeds import load_seeds
+from newswatch.seeds import load_topic_seeds
 from newswatch.summary import run_summary
 
 INCLUDE = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def run_demo() -> int:
         print(f"sample feeds served at {server.base_url}; database in {newswatch_home()}")
         print(f"schema at revision {migrate()}")
         with connect() as conn:
-            inserted, total = load_seeds(conn, topic.name, topic.seed_path())
+            inserted, total = load_topic_seeds(conn, topic)
         print(f"seed corpus: {total} articles ({inserted} stored now)")
         log_path = newswatch_home() / "demo-airflow.log"
         airflow = shutil.which("airflow", path=str(Path(sys.executable).parent)) or "airflow"

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from newswatch import alerts, dedupe, feed_health, feeds, store
 from newswatch.config import Topic
 from newswatch.db import connect
+from newswatch.entities import EntityMatcher
 from newswatch.extract import ExtractionError, extract_article
 from newswatch.http import FetchError, fetch
 from newswatch.migrate import migrate
@@ -27,7 +28,7 @@ from newswatch.records import (
 )
 from newswatch.relevance import RelevanceScorer
 from newswatch.robots import RobotsCache
-from newswatch.seeds import load_seeds
+from newswatch.seeds import load_topic_seeds
 from newswatch.textnorm import content_hash
 from newswatch.urls import UnsafeUrlError, canonical_url, source_of
 from urllib.parse import urlsplit
@@ -58,7 +59,7 @@ def start_run(topic: Topic, run_id: str, db_url: str | None = None) -> int:
 
 def ensure_seeds(topic: Topic, run_id: str, db_url: str | None = None) -> dict[str, int]:
     with timed(db_url, topic, run_id, "seeds"), connect(db_url) as conn:
-        inserted, total = load_seeds(conn, topic.name, topic.seed_path())
+        inserted, total = load_topic_seeds(conn, topic)
         stats = {"seeds_total": total, "seeds_inserted": inserted}
         store.merge_run(conn, store.run_pk(conn, topic.name, run_id), stats=stats)
     log.info("seeds: %d in corpus, %d newly stored", total, inserted)
@@ -122,8 +123,15 @@ def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedR
     return result
 
 
-def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_url: str) -> Article:
-    page = extract_article(body, final_url, content_type)
+def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_url: str,
+                       matcher: EntityMatcher) -> Article:
+    page = extract_article(body, final_url, content_type, feed_summary=entry.summary)
+    if not page.text.strip():
+        raise ExtractionError("the page has no article text")
+    if page.is_paywalled:
+        # A teaser is never taken as the article: its text would hash, dedupe and alert wrongly.
+        raise ExtractionError("paywalled or teaser page: the visible text is shorter than the feed's summary "
+                              "or the page carries paywall markers")
     url = entry.url
     if page.canonical_url:
         try:
@@ -135,7 +143,9 @@ def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_u
         summary=entry.summary or page.summary, language=page.language or entry.language,
         source=page.site_name or source_of(url), author="; ".join(page.authors) or None,
         published_at=page.published_at or entry.published_at,
-        date_source="page" if page.published_at else entry.date_source, fetched_at=utcnow(),
+        date_source="page" if page.published_at else entry.date_source, modified_at=page.modified_at,
+        image_url=page.image_url, is_paywalled=page.is_paywalled,
+        entities=matcher.match(f"{page.title}\n{page.text}").as_dict(), fetched_at=utcnow(),
         content_hash=content_hash(page.text), relevance=entry.relevance, matched_terms=entry.matched_terms,
         extraction_method=page.method,
     )
@@ -160,13 +170,14 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
         with connect(db_url) as conn:
             fresh, batch.known = dedupe.split_known_entries(conn, entries)
         robots = RobotsCache(topic.http, topic.contact) if topic.http.respect_robots else None
+        matcher = EntityMatcher(topic.gazetteer)
         hosts: dict[str, threading.Semaphore] = {}
         for entry in fresh:
             hosts.setdefault(urlsplit(entry.raw_url).netloc, threading.Semaphore(topic.http.per_host))
 
         def one(entry: FeedEntry) -> Article | QuarantineRecord:
             with hosts[urlsplit(entry.raw_url).netloc]:
-                return _extract_one(topic, entry, robots)
+                return _extract_one(topic, entry, robots, matcher)
 
         with ThreadPoolExecutor(max_workers=topic.http.max_parallel) as pool:
             for outcome in pool.map(one, fresh):  # results in feed order, whatever finishes first
@@ -176,7 +187,8 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
     return batch
 
 
-def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None) -> Article | QuarantineRecord:
+def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None,
+                 matcher: EntityMatcher) -> Article | QuarantineRecord:
     def refuse(reason: str) -> QuarantineRecord:
         return QuarantineRecord(stage="extract", reason=reason, item_key=entry.url, feed_url=entry.feed_url,
                                 payload=entry.model_dump(mode="json"))
@@ -185,7 +197,7 @@ def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None) -> 
         return refuse("robots.txt disallows fetching this page")
     try:
         response = fetch(entry.raw_url, topic.http, topic.contact)
-        return _article_from_page(entry, response.body, response.content_type, response.url)
+        return _article_from_page(entry, response.body, response.content_type, response.url, matcher)
     except FetchError as exc:
         return refuse(f"page fetch failed ({exc.error_class}): {exc}")
     except ExtractionError as exc:

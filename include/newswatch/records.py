@@ -83,6 +83,10 @@ class Article(Record):
     author: str | None = None
     published_at: datetime | None = None
     date_source: Literal["page", "feed", "fetch_time"] | None = None
+    modified_at: datetime | None = None
+    image_url: str | None = None
+    is_paywalled: bool = False
+    entities: dict[str, list[str]] = Field(default_factory=dict)
     fetched_at: datetime
     content_hash: str
     relevance: float = 0.0

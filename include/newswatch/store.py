@@ -176,13 +176,16 @@ def insert_article(conn: psycopg.Connection, topic: str, article: Article, *, ru
     """Insert unless the URL or GUID is stored already (then None): retries are harmless."""
     row = conn.execute(
         """INSERT INTO articles (topic, canonical_url, guid, feed_url, source, title, text, summary,
-               language, author, published_at, date_source, fetched_at, content_hash, is_seed, duplicate_of,
-               duplicate_layer, similarity, relevance, matched_terms, extraction_method, run_id)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+               language, author, published_at, date_source, modified_at, image_url, is_paywalled, entities,
+               fetched_at, content_hash, is_seed, duplicate_of, duplicate_layer, similarity, relevance,
+               matched_terms, extraction_method, run_id)
+           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+                   %s, %s, %s, %s)
            ON CONFLICT DO NOTHING RETURNING id""",
         (topic, article.url, article.guid, article.feed_url, article.source, article.title,
          article.text, article.summary, article.language, article.author, article.published_at,
-         article.date_source, article.fetched_at, article.content_hash, article.is_seed, duplicate_of, duplicate_layer,
+         article.date_source, article.modified_at, article.image_url, article.is_paywalled,
+         Jsonb(article.entities), article.fetched_at, article.content_hash, article.is_seed, duplicate_of, duplicate_layer,
          similarity, article.relevance, article.matched_terms, article.extraction_method, run),
     ).fetchone()
     return row[0] if row else None
