@@ -7,31 +7,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from newswatch import alerts, dedupe, feed_health, feeds, store
 from newswatch.config import Topic
 from newswatch.db import connect
-from newswatch.entities import EntityMatcher
-from newswatch.extract import ExtractionError, extract_article
 from newswatch.http import FetchError, fetch
 from newswatch.migrate import migrate
 from newswatch.records import (
     Article, DedupeBatch, DuplicateDecision, ExtractBatch, FeedEntry, FeedResult, FeedSpec,
     LoadResult, QuarantineRecord, SendResult, ValidatedBatch,
 )
+from newswatch.pages import fetch_articles
 from newswatch.relevance import RelevanceScorer
-from newswatch.robots import RobotsCache
 from newswatch.seeds import load_topic_seeds
-from newswatch.textnorm import content_hash
-from newswatch.urls import UnsafeUrlError, canonical_url, source_of
-from urllib.parse import urlsplit
 
 log = logging.getLogger("newswatch")
 
@@ -123,41 +116,12 @@ def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedR
     return result
 
 
-def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_url: str,
-                       matcher: EntityMatcher) -> Article:
-    page = extract_article(body, final_url, content_type, feed_summary=entry.summary)
-    if not page.text.strip():
-        raise ExtractionError("the page has no article text")
-    if page.is_paywalled:
-        # A teaser is never taken as the article: its text would hash, dedupe and alert wrongly.
-        raise ExtractionError("paywalled or teaser page: the visible text is shorter than the feed's summary "
-                              "or the page carries paywall markers")
-    url = entry.url
-    if page.canonical_url:
-        try:
-            url = canonical_url(page.canonical_url)
-        except UnsafeUrlError:
-            pass  # a hostile rel=canonical cannot redirect our key; keep the feed's URL
-    return Article(
-        url=url, guid=entry.guid, feed_url=entry.feed_url, title=page.title or entry.title, text=page.text,
-        summary=entry.summary or page.summary, language=page.language or entry.language,
-        source=page.site_name or source_of(url), author="; ".join(page.authors) or None,
-        published_at=page.published_at or entry.published_at,
-        date_source="page" if page.published_at else entry.date_source, modified_at=page.modified_at,
-        image_url=page.image_url, is_paywalled=page.is_paywalled,
-        entities=matcher.match(f"{page.title}\n{page.text}").as_dict(), fetched_at=utcnow(),
-        content_hash=content_hash(page.text), relevance=entry.relevance, matched_terms=entry.matched_terms,
-        extraction_method=page.method,
-    )
-
-
 class AllFeedsFailedError(RuntimeError):
     """Every feed of the topic failed: the run must fail loudly, with the reasons."""
 
 
 def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | None = None) -> ExtractBatch:
-    """Fetch and extract the page of every relevant entry not known already: in parallel,
-    at most `per_host` at once to one site, and only where robots.txt allows."""
+    """Fetch and extract the page of every relevant entry not known already (newswatch.pages)."""
     if results and all(r.status == "error" for r in results):
         reasons = "; ".join(f"{r.feed_name or r.feed_url}: [{r.error_class}] {r.error}" for r in results)
         with connect(db_url) as conn:
@@ -169,39 +133,10 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
     with timed(db_url, topic, run_id, "extract"):
         with connect(db_url) as conn:
             fresh, batch.known = dedupe.split_known_entries(conn, entries)
-        robots = RobotsCache(topic.http, topic.contact) if topic.http.respect_robots else None
-        matcher = EntityMatcher(topic.gazetteer)
-        hosts: dict[str, threading.Semaphore] = {}
-        for entry in fresh:
-            hosts.setdefault(urlsplit(entry.raw_url).netloc, threading.Semaphore(topic.http.per_host))
-
-        def one(entry: FeedEntry) -> Article | QuarantineRecord:
-            with hosts[urlsplit(entry.raw_url).netloc]:
-                return _extract_one(topic, entry, robots, matcher)
-
-        with ThreadPoolExecutor(max_workers=topic.http.max_parallel) as pool:
-            for outcome in pool.map(one, fresh):  # results in feed order, whatever finishes first
-                (batch.articles if isinstance(outcome, Article) else batch.quarantined).append(outcome)
+        batch.articles, batch.quarantined = fetch_articles(topic, fresh)
     log.info("extract: %d entries, %d already known, %d extracted, %d quarantined",
              len(entries), len(batch.known), len(batch.articles), len(batch.quarantined))
     return batch
-
-
-def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None,
-                 matcher: EntityMatcher) -> Article | QuarantineRecord:
-    def refuse(reason: str) -> QuarantineRecord:
-        return QuarantineRecord(stage="extract", reason=reason, item_key=entry.url, feed_url=entry.feed_url,
-                                payload=entry.model_dump(mode="json"))
-
-    if robots is not None and not robots.allowed(entry.raw_url):
-        return refuse("robots.txt disallows fetching this page")
-    try:
-        response = fetch(entry.raw_url, topic.http, topic.contact)
-        return _article_from_page(entry, response.body, response.content_type, response.url, matcher)
-    except FetchError as exc:
-        return refuse(f"page fetch failed ({exc.error_class}): {exc}")
-    except ExtractionError as exc:
-        return refuse(f"extraction failed: {exc}")
 
 
 def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | None = None) -> DedupeBatch:
