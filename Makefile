@@ -15,7 +15,7 @@ export GX_ANALYTICS_ENABLED         := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)  # airflow standalone starts its components as `airflow ...`
 
-.PHONY: venv demo test airflow run bench stop clean
+.PHONY: venv demo test lint airflow run bench stop clean
 
 venv: $(STAMP)
 
@@ -44,6 +44,9 @@ airflow: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 # The pipeline once against the topic's live feeds (needs the internet), outside Airflow.
 run: $(STAMP)
 	$(BIN)/newswatch -v run --topic include/topics/russia_north_korea.yaml
+
+lint: $(STAMP)
+	$(BIN)/ruff check include plugins dags tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py --quick

@@ -43,8 +43,9 @@ from email.utils import format_datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, write_topic  # noqa: E402
 from xml.sax.saxutils import escape
+
+from _common import fresh_database, write_topic  # noqa: E402
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 WORKERS = 4

@@ -18,7 +18,6 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, task
-
 from newswatch.config import load_topic
 from newswatch_airflow import stages
 from newswatch_airflow.conn_ids import FETCH_POOL

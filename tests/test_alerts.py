@@ -4,12 +4,9 @@ from datetime import datetime, timezone
 from email import message_from_bytes, policy
 
 import psycopg
-import pytest
-
+from conftest import ROOT
 from newswatch import alerts, store
 from newswatch.config import load_topic
-
-from conftest import ROOT
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 HOSTILE = {

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import psycopg
 import yaml
-
 from conftest import DEMO_TOPIC
 
 MANIFEST = yaml.safe_load((DEMO_TOPIC.parent / "expected.yaml").read_text(encoding="utf-8"))

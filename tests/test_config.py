@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from newswatch.config import TopicConfigError, load_topic
 
 ROOT = Path(__file__).resolve().parents[1]

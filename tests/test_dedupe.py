@@ -4,14 +4,12 @@ from datetime import datetime, timezone
 
 import psycopg
 import pytest
-
+from conftest import ROOT
 from newswatch.dedupe import dedupe_articles, split_known_entries
 from newswatch.records import Article, FeedEntry
 from newswatch.seeds import load_seeds, read_seed
 from newswatch.store import insert_article
 from newswatch.textnorm import content_hash
-
-from conftest import ROOT
 
 SEEDS = ROOT / "include" / "seed_corpus"
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)

@@ -13,12 +13,10 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 import yaml
-from psycopg.rows import dict_row
-
+from conftest import DEMO_TOPIC, ROOT
 from newswatch.urls import canonical_url
 from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
-
-from conftest import DEMO_TOPIC, ROOT
+from psycopg.rows import dict_row
 
 MANIFEST = yaml.safe_load((ROOT / "include" / "demo" / "expected.yaml").read_text(encoding="utf-8"))
 LOADED_CASES = {"relevant", "restates_seed_claim", "new_claim"}

@@ -1,14 +1,12 @@
 """Dates written in Hindi and English, and gazetteer entities shared across scripts."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
-
+from conftest import ROOT
 from newswatch.config import load_topic
 from newswatch.dates import IST, find_dates
 from newswatch.entities import EntityMatcher
-
-from conftest import ROOT
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta, timezone
 
 import trafilatura
-
 from newswatch.extract import decode_html, detect_language, extract_article
 
 BODY_HI = "".join(
@@ -54,7 +53,6 @@ def test_language_from_script_share():
 
 
 import pytest  # noqa: E402
-
 from newswatch.extract import ExtractionError  # noqa: E402
 
 

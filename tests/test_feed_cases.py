@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import gzip
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import psycopg
 import pytest
-from psycopg.rows import dict_row
-
+from conftest import DEMO_SITE, DEMO_TOPIC
 from newswatch import pipeline, store
 from newswatch.config import HttpSettings, load_topic
 from newswatch.fixture_server import FixtureServer
 from newswatch.records import FeedSpec
-
-from conftest import DEMO_SITE, DEMO_TOPIC
+from psycopg.rows import dict_row
 
 HINDI_FEED = (DEMO_SITE / "feeds" / "hindi-news.xml").read_bytes()
 

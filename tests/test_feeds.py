@@ -4,7 +4,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from newswatch.config import load_topic
 from newswatch.feeds import parse_feed, plan
 from newswatch.records import FeedSpec

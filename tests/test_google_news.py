@@ -1,7 +1,6 @@
 import base64
 
 import pytest
-
 from newswatch.google_news import is_google_news, publisher_url
 
 HINDI_URL = ("https://www.hindi-akhbar.example.in/world/"

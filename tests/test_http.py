@@ -2,12 +2,10 @@
 SSRF guard refuses internal targets unless loopback is explicitly allowed."""
 
 import pytest
-
+from conftest import DEMO_SITE
 from newswatch.config import HttpSettings
 from newswatch.fixture_server import FixtureServer
 from newswatch.http import FetchError, fetch
-
-from conftest import DEMO_SITE
 
 ALLOW = HttpSettings(timeout_s=5, max_bytes=64 * 1024, allow_loopback=True)
 

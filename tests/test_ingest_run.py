@@ -6,12 +6,10 @@ import json
 
 import psycopg
 import pytest
-
-from newswatch import alerts, pipeline, store
+from conftest import DEMO_TOPIC
+from newswatch import alerts, pipeline
 from newswatch.config import load_topic
 from newswatch.records import FeedEntry
-
-from conftest import DEMO_TOPIC
 from test_feed_cases import respond
 
 
@@ -62,7 +60,6 @@ def test_silent_zero_alerts_once_per_streak(db_url, demo_server, tmp_path):
 
 def test_all_feeds_failing_fails_the_dag_run_with_the_reasons(monkeypatch, airflow_home, db_url):
     from airflow.dag_processing.dagbag import DagBag
-
     from conftest import ROOT
     from newswatch.fixture_server import FixtureServer
     from test_e2e_dag import _airflow_db_conn

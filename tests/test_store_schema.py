@@ -4,13 +4,11 @@ import hashlib
 
 import psycopg
 import pytest
-
+from conftest import ROOT
 from newswatch.db import DatabaseEncodingError, check_encoding
 from newswatch.migrate import migrate
 from newswatch.seeds import load_seeds, read_seed
 from newswatch.textnorm import content_hash
-
-from conftest import ROOT
 
 SEEDS = ROOT / "include" / "seed_corpus"
 TABLES = {"feeds", "articles", "article_bands", "claims", "alerts", "quarantine", "runs"}

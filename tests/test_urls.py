@@ -1,5 +1,4 @@
 import pytest
-
 from newswatch.urls import TRACKING_PARAMS, UnsafeUrlError, canonical_url, source_of
 
 # Each group: variants of ONE article that must collapse to the first URL's key (given as `key`).

@@ -17,7 +17,6 @@ from bs4 import BeautifulSoup
 
 from newswatch import google_news
 from newswatch.charsets import UndecodableError, decode, header_charset
-
 from newswatch.config import Topic
 from newswatch.records import FeedEntry, FeedResult, FeedSpec, QuarantineRecord
 from newswatch.relevance import RelevanceScorer

@@ -18,11 +18,18 @@ from newswatch.config import Topic
 from newswatch.db import connect
 from newswatch.http import FetchError, fetch
 from newswatch.migrate import migrate
-from newswatch.records import (
-    Article, DedupeBatch, DuplicateDecision, ExtractBatch, FeedEntry, FeedResult, FeedSpec,
-    LoadResult, QuarantineRecord, SendResult, ValidatedBatch,
-)
 from newswatch.pages import fetch_articles
+from newswatch.records import (
+    DedupeBatch,
+    DuplicateDecision,
+    ExtractBatch,
+    FeedResult,
+    FeedSpec,
+    LoadResult,
+    QuarantineRecord,
+    SendResult,
+    ValidatedBatch,
+)
 from newswatch.relevance import RelevanceScorer
 from newswatch.seeds import load_topic_seeds
 

@@ -13,7 +13,6 @@ from psycopg.types.json import Jsonb
 
 from newswatch.records import Article, FeedSpec, QuarantineRecord
 
-
 # --- runs ---------------------------------------------------------------------------------
 
 def ensure_run(conn: psycopg.Connection, topic: str, run_id: str) -> int:

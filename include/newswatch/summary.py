@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import psycopg
 from psycopg.rows import dict_row
-
-from datetime import datetime, timezone
 
 from newswatch import store
 from newswatch.config import Topic

@@ -11,10 +11,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from airflow.sdk.exceptions import AirflowNotFoundException
 from airflow.sdk import BaseHook, get_current_context
-
+from airflow.sdk.exceptions import AirflowNotFoundException
 from newswatch.config import Topic, load_topic
+
 from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
 
 if TYPE_CHECKING:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from newswatch.records import DedupeBatch, ExtractBatch, FeedResult, FeedSpec, ValidatedBatch, dump_list, load_list
+
 from newswatch_airflow.settings import deliverer, stage_context
 
 Json = dict[str, Any]
@@ -43,7 +44,6 @@ def fetch_feed(feed: Json) -> Json:
 
 def extract(results: list[Json]) -> Json:
     from airflow.sdk.exceptions import AirflowFailException
-
     from newswatch import pipeline
 
     topic, run_id, db = stage_context()

@@ -1,6 +1,5 @@
 """The DAG folder as Airflow's DAG processor sees it."""
 
-import time
 
 import pytest
 
@@ -8,7 +7,6 @@ import pytest
 @pytest.fixture(scope="module")
 def dagbag():
     from airflow.dag_processing.dagbag import DagBag
-
     from conftest import ROOT
 
     return DagBag(dag_folder=str(ROOT / "dags"))
