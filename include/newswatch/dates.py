@@ -21,7 +21,12 @@ _MONTHS = {
     "nov": 11, "dec": 12,
 }
 _MONTH = "|".join(sorted(map(regex.escape, _MONTHS), key=len, reverse=True))
-_TIME = r"(?:\s*,?\s*(?:at\s+)?(?P<h>\d{1,2})[:.](?P<m>\d{2})\s*(?P<ampm>am|pm|बजे)?)?\s*(?P<tz>ist|gmt|utc)?"
+_ZONES = {"ist": IST, "gmt": timezone.utc, "utc": timezone.utc, "kst": timezone(timedelta(hours=9)),
+          "jst": timezone(timedelta(hours=9)), "msk": timezone(timedelta(hours=3)),
+          "cet": timezone(timedelta(hours=1)), "est": timezone(timedelta(hours=-5)),
+          "edt": timezone(timedelta(hours=-4)), "pst": timezone(timedelta(hours=-8))}
+_TIME = (r"(?:\s*[,\-–|·]?\s*(?:at\s+)?(?P<h>\d{1,2})[:.](?P<m>\d{2})\s*(?P<ampm>am|pm|बजे)?)?"
+         r"\s*(?P<tz>" + "|".join(_ZONES) + r")?(?![\p{L}])")
 _DAY_MONTH_YEAR = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}])(?P<d>\d{{1,2}})\s+(?P<mon>{_MONTH})\.?\s*,?\s*(?P<y>(?:19|20)\d\d)(?![\p{{N}}]){_TIME}")
 _MONTH_DAY_YEAR = regex.compile(
@@ -30,14 +35,18 @@ _MONTH_DAY_YEAR = regex.compile(
 
 def find_dates(text: str, default_tz: timezone = IST) -> list[datetime]:
     """Every date written out in `text`, in order of appearance, as aware datetimes."""
-    norm = normalize_text(text)
+    return [value for _, value in find_dates_in(normalize_text(text), default_tz)]
+
+
+def find_dates_in(norm: str, default_tz: timezone = IST) -> list[tuple[int, datetime]]:
+    """(position, date) in already normalised text, so callers can read what precedes a date."""
     found: list[tuple[int, datetime]] = []
     for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
         for match in pattern.finditer(norm):
             value = _to_datetime(match, default_tz)
             if value is not None:
                 found.append((match.start(), value))
-    return [value for _, value in sorted(found, key=lambda item: item[0])]
+    return sorted(found, key=lambda item: item[0])
 
 
 def _to_datetime(match: regex.Match[str], default_tz: timezone) -> datetime | None:
@@ -52,5 +61,5 @@ def _to_datetime(match: regex.Match[str], default_tz: timezone) -> datetime | No
         hour = 0
     if hour > 23 or minute > 59:
         hour = minute = 0
-    tz = timezone.utc if match["tz"] in ("gmt", "utc") else (IST if match["tz"] == "ist" else default_tz)
+    tz = _ZONES.get(match["tz"] or "", default_tz)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)

@@ -1,6 +1,7 @@
 """Article extraction, Hindi first: `extract_article(html, url) -> ExtractedArticle`.
 
-trafilatura extracts the body; a BeautifulSoup paragraph pass is the fallback when it fails
+The page is parsed once with lxml. trafilatura extracts the body; a paragraph pass is the
+fallback when it fails
 or returns less than MIN_TEXT_CHARS. The fields trafilatura gets wrong on Hindi pages come
 from our own readers of the page's metadata, in this order:
 
@@ -22,12 +23,14 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
+import lxml.html
 import regex
 import trafilatura
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from newswatch.charsets import UndecodableError, decode, header_charset
-from newswatch.dates import find_dates
+from newswatch.dates import find_dates_in
 from newswatch.textnorm import normalize_text, tokens
 
 MIN_TEXT_CHARS = 200
@@ -41,11 +44,16 @@ _BYLINE_AUTHOR = regex.compile(
     r"(?P<name>\p{L}[\p{L}\p{M}.'’]*(?:\s+\p{L}[\p{L}\p{M}.'’]*){0,3})", regex.I)
 _NOT_A_NAME = regex.compile(r"^(?:अपडेटेड|अपडेट|प्रकाशित|updated|published|on|the|staff)$", regex.I)
 _UPDATED = regex.compile(r"अपडेट|updated|modified|संशोधित", regex.I)
+# Phrases that say the rest of *this* article is behind a paywall (a newsletter box's
+# "सब्सक्राइब करें" or a blog's "सदस्यता लें: टिप्पणियाँ" is not one).
 _PAYWALL_MARKERS = regex.compile(
-    r"subscribe to (?:continue|read)|subscribers only|सदस्यता लें|सब्सक्राइब करें|प्रीमियम लेख|paywall|premium-content",
+    r"subscribe to (?:continue|read the (?:full|rest))|to continue reading|subscribers only|for subscribers"
+    r"|(?:सदस्यता|सब्सक्रिप्शन)\s+(?:लें|लेकर)\s+(?:और\s+)?पूरी|पूरी (?:खबर|स्टोरी|ख़बर) पढ़ने के लिए|प्रीमियम लेख",
     regex.I)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ")
 MAX_FUTURE = timedelta(days=1)
+_PAYWALL_BOXES = ("//*[contains(@class, 'paywall') or contains(@class, 'subscriber-only')"
+                  " or contains(@class, 'premium-content')]")
 
 
 class ExtractionError(Exception):
@@ -102,11 +110,16 @@ def _parse_iso(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _jsonld_articles(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _text(el: HtmlElement) -> str:
+    """Visible text with a space between elements (<br> and inline tags must not glue words)."""
+    return " ".join(" ".join(el.itertext()).split())
+
+
+def _jsonld_articles(tree: HtmlElement) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (json.JSONDecodeError, TypeError):
             continue
         stack = data if isinstance(data, list) else [data]
@@ -128,13 +141,20 @@ def _names(value: object) -> list[str]:
     return [" ".join(n.split()) for n in names if isinstance(n, str) and n.strip()]
 
 
-def _meta(soup: BeautifulSoup, *keys: str) -> str | None:
-    for key in keys:
-        tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key}) \
-            or soup.find("meta", attrs={"itemprop": key})
-        if tag and (tag.get("content") or "").strip():
-            return tag["content"].strip()
-    return None
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """Every <meta> content by its property / name / itemprop (first one wins), read once."""
+    found: dict[str, str] = {}
+    for tag in tree.iterfind(".//meta"):
+        content = (tag.get("content") or "").strip()
+        for attr in ("property", "name", "itemprop"):
+            key = tag.get(attr)
+            if key and content:
+                found.setdefault(key.strip().lower(), content)
+    return found
+
+
+def _first(tags: dict[str, str], *keys: str) -> str | None:
+    return next((tags[k.lower()] for k in keys if k.lower() in tags), None)
 
 
 @dataclass
@@ -149,9 +169,9 @@ class _PageMeta:
     free: bool | None = None
 
 
-def _page_meta(soup: BeautifulSoup, url: str) -> _PageMeta:
+def _page_meta(tree: HtmlElement, url: str) -> _PageMeta:
     meta = _PageMeta()
-    for item in _jsonld_articles(soup):
+    for item in _jsonld_articles(tree):
         meta.title = meta.title or (item.get("headline") if isinstance(item.get("headline"), str) else None)
         meta.authors = meta.authors or _names(item.get("author"))
         meta.published = meta.published or _parse_iso(item.get("datePublished"))
@@ -163,57 +183,69 @@ def _page_meta(soup: BeautifulSoup, url: str) -> _PageMeta:
         meta.site_name = meta.site_name or (publisher[0] if publisher else None)
         if item.get("isAccessibleForFree") in (False, "False", "false"):
             meta.free = False
-    meta.title = meta.title or _meta(soup, "og:title", "twitter:title")
+    tags = _meta_tags(tree)
+    meta.title = meta.title or _first(tags, "og:title", "twitter:title")
     if not meta.authors:
-        author = _meta(soup, "author", "article:author", "byl")
+        author = _first(tags, "author", "article:author", "byl")
         if author and not author.startswith("http"):
             meta.authors = [a.strip() for a in regex.split(r"\s*[;,|]\s*|\s+(?:और|and)\s+", author) if a.strip()]
-    meta.published = meta.published or _parse_iso(_meta(soup, "article:published_time", "datePublished",
-                                                         "pubdate", "publish-date"))
-    meta.modified = meta.modified or _parse_iso(_meta(soup, "article:modified_time", "dateModified", "og:updated_time"))
-    link = soup.find("link", rel="canonical")
-    canonical = (link.get("href") if link else None) or _meta(soup, "og:url")
-    meta.canonical = urljoin(url, canonical) if canonical else None
-    meta.site_name = meta.site_name or _meta(soup, "og:site_name", "application-name")
-    image = meta.image or _meta(soup, "og:image", "twitter:image")
+    meta.published = meta.published or _parse_iso(_first(tags, "article:published_time", "datePublished",
+                                                          "pubdate", "publish-date"))
+    meta.modified = meta.modified or _parse_iso(_first(tags, "article:modified_time", "dateModified", "og:updated_time"))
+    link = tree.find(".//link[@rel='canonical']")
+    canonical = (link.get("href") if link is not None else None) or _first(tags, "og:url")
+    meta.canonical = urljoin(url, canonical.strip()) if canonical else None
+    meta.site_name = meta.site_name or _first(tags, "og:site_name", "application-name")
+    image = meta.image or _first(tags, "og:image", "twitter:image")
     meta.image = urljoin(url, image) if image else None
     return meta
 
 
-def _byline_elements(soup: BeautifulSoup) -> list[Tag]:
-    found = [t for t in soup.find_all(True) if isinstance(t, Tag) and t.name not in ("html", "body", "article", "main")
-             and _BYLINE_CLASS.search(" ".join(t.get("class") or []) + " " + (t.get("id") or ""))
-             and len(t.get_text(" ", strip=True)) < 200]
-    return found + [t for t in soup.find_all("time") if t not in found]
+def _byline_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Where bylines live: elements whose class/id says so, <time>, and the short elements
+    right after the headline (blogs write "By X, 20 November 2026" in a plain <p>)."""
+    found: list[HtmlElement] = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "article", "main", "head", "script", "style"):
+            continue
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if (el.tag == "time" or _BYLINE_CLASS.search(marks)) and len(el.text_content()) < 300:
+            found.append(el)
+    h1 = tree.find(".//h1")
+    if h1 is not None:
+        found += [el for el in h1.xpath("following::*[self::p or self::div or self::span or self::em][position() <= 4]")
+                  if el not in found and len(el.text_content()) < 300]
+    return found
 
 
-def _byline_dates(soup: BeautifulSoup) -> tuple[datetime | None, datetime | None]:
+def _byline_dates(tree: HtmlElement) -> tuple[datetime | None, datetime | None]:
+    """(published, modified): a date right after "अपडेटेड"/"Updated" is the modification time."""
     published = modified = None
-    for tag in _byline_elements(soup):
-        text = tag.get_text(" ", strip=True)
-        stamp = _parse_iso(tag.get("datetime")) if tag.name == "time" else None
-        dates = [stamp] if stamp else find_dates(text)
-        for value in dates:
-            if _UPDATED.search(text) and modified is None:
-                modified = value
-            elif published is None:
-                published = value
+    for el in _byline_elements(tree):
+        norm = normalize_text(_text(el))
+        stamp = _parse_iso(el.get("datetime")) if el.tag == "time" else None
+        dates = [(0, stamp)] if stamp else find_dates_in(norm)
+        for start, value in dates:
+            if _UPDATED.search(norm[max(0, start - 30):start] if start else norm[:30]):
+                modified = modified or value
+            else:
+                published = published or value
     return published, modified
 
 
-def _byline_authors(soup: BeautifulSoup) -> list[str]:
-    for tag in _byline_elements(soup):
-        if tag.name == "time":
+def _byline_authors(tree: HtmlElement) -> list[str]:
+    for el in _byline_elements(tree):
+        if el.tag == "time":
             continue
-        text = " ".join(tag.get_text(" ", strip=True).split())
+        text = _text(el)
         match = _BYLINE_AUTHOR.search(text)
         if match:
-            words = [w for w in match["name"].split() if not _NOT_A_NAME.match(w)]
+            words = match["name"].split()
             cut = next((i for i, w in enumerate(words) if _NOT_A_NAME.match(w)), len(words))
             if words[:cut]:
                 return [" ".join(words[:cut])]
-        classes = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
-        if regex.search(r"author", classes, regex.I) and 0 < len(text.split()) <= 4 and not regex.search(r"\d", text):
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if regex.search(r"author", marks, regex.I) and 0 < len(text.split()) <= 4 and not regex.search(r"\d", text):
             return [text]
     return []
 
@@ -249,19 +281,29 @@ def _lingua():
         Language.ITALIAN, Language.DUTCH, Language.INDONESIAN, Language.RUSSIAN).build()
 
 
-def _clean_title(title: str, site_name: str | None) -> str:
+def _split_title(title: str) -> tuple[str, str | None]:
+    """"Headline | Site" → (headline, site); a title without a short suffix → (title, None)."""
     title = " ".join(title.split())
     for sep in _TITLE_SEPARATORS:
         head, _, tail = title.rpartition(sep)
-        if head and (site_name and normalize_text(tail) == normalize_text(site_name) or len(tail.split()) <= 3
-                     and len(head.split()) >= 4):
-            return head.strip()
-    return title
+        if head and len(tail.split()) <= 4 and len(head.split()) >= 3:
+            return head.strip(), tail.strip()
+    return title, None
 
 
-def _fallback_text(soup: BeautifulSoup) -> str:
-    container = soup.find("article") or soup.find("main") or soup.body or soup
-    paragraphs = [" ".join(p.get_text(" ").split()) for p in container.find_all("p")]
+def _clean_title(title: str, site_name: str | None) -> str:
+    """Drop a " | Site" suffix, and only when it really is the site's name."""
+    head, tail = _split_title(title)
+    if tail and site_name and normalize_text(tail) == normalize_text(site_name):
+        return head
+    return " ".join(title.split())
+
+
+def _fallback_text(html: str) -> str:
+    tree = _parse(html)
+    container = next(iter(tree.xpath("//article | //main")), None)
+    container = container if container is not None else tree
+    paragraphs = [_text(p) for p in container.iter("p")]
     return "\n".join(p for p in paragraphs if len(p) > 40)
 
 
@@ -273,19 +315,24 @@ def _drop_leading_title(text: str, title: str) -> str:
     return text
 
 
-def _is_paywalled(soup: BeautifulSoup, text: str, feed_summary: str, free: bool | None) -> bool:
+def _has_paywall_markers(tree: HtmlElement, free: bool | None) -> bool:
     if free is False:
         return True
-    marker_classes = soup.find(class_=regex.compile(r"paywall|subscriber-only|premium", regex.I))
-    visible_tail = soup.get_text(" ", strip=True)[-3000:]
-    if marker_classes is not None or _PAYWALL_MARKERS.search(visible_tail):
+    if tree.xpath(_PAYWALL_BOXES):
         return True
-    # A teaser: the page says less than the feed's own summary.
-    return bool(feed_summary) and len(tokens(text)) < 1.5 * len(tokens(feed_summary))
+    container = next(iter(tree.xpath("//article | //main | //body")), tree)
+    return bool(_PAYWALL_MARKERS.search(_text(container)))
 
 
 def _not_in_future(value: datetime | None, now: datetime) -> datetime | None:
     return value if value is None or value <= now + MAX_FUTURE else None
+
+
+def _parse(html: str) -> HtmlElement:
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:  # e.g. only whitespace or comments
+        raise ExtractionError(f"unparseable page: {exc}") from exc
 
 
 def extract_article(html: str | bytes, url: str, content_type: str = "", feed_summary: str = "",
@@ -296,41 +343,54 @@ def extract_article(html: str | bytes, url: str, content_type: str = "", feed_su
     if not html.strip():
         raise ExtractionError("empty page")
     now = now or datetime.now(timezone.utc)
-    soup = BeautifulSoup(html, "lxml")
-    meta = _page_meta(soup, url)
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    h1 = soup.find("h1")
-    raw_title = meta.title or (h1.get_text(" ", strip=True) if h1 else None) or getattr(doc, "title", None) \
-        or (soup.title.string if soup.title and soup.title.string else "")
-    site_name = meta.site_name or getattr(doc, "sitename", None)
-    title = _clean_title(raw_title or "", site_name)
+    tree = _parse(html)
+    # Our readers go first: trafilatura prunes the tree it is given.
+    meta = _page_meta(tree, url)
+    h1 = tree.find(".//h1")
+    h1_text = _text(h1) if h1 is not None else ""
+    html_title = " ".join((tree.findtext(".//title") or "").split())
+    authors = meta.authors or _byline_authors(tree)
+    published, modified = meta.published, meta.modified
+    if published is None or modified is None:
+        byline_published, byline_modified = _byline_dates(tree)
+        published, modified = published or byline_published, modified or byline_modified
+    visible = _text(tree.body) if tree.find("body") is not None else _text(tree)
+    lang_attr = (tree.get("lang") or "")[:2].lower() or None
+    markers_paywalled = _has_paywall_markers(tree, meta.free)
+
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False)
+    title_head, title_site = _split_title(html_title)
+    if h1_text and html_title.startswith(f"{h1_text}: "):  # Blogger: <title>Blog: Post</title>, <h1>Blog</h1>
+        title_head, title_site = html_title[len(h1_text) + 2:], h1_text
+    doc_site = getattr(doc, "sitename", None)
+    # trafilatura falls back to the domain; a domain is not a site's name.
+    site_name = meta.site_name or title_site or (doc_site if doc_site and " " in doc_site.strip() else None)
+    if site_name and normalize_text(h1_text) == normalize_text(site_name):
+        h1_text = ""  # a blog's <h1> is often its own name
+    raw_title = meta.title or h1_text or (title_head if title_site else html_title) or getattr(doc, "title", None) or ""
+    title = _clean_title(raw_title, site_name)
 
     text = (getattr(doc, "text", None) or "").strip()
     method = "trafilatura"
     if len(text) < MIN_TEXT_CHARS:
-        fallback = _fallback_text(soup)
+        fallback = _fallback_text(html)
         if len(fallback) > len(text):
-            text, method = fallback, "bs4_paragraphs"
+            text, method = fallback, "lxml_paragraphs"
+    text = "\n".join(line for line in text.split("\n") if not _PAYWALL_MARKERS.search(line))
     text = _drop_leading_title(text, title)
-    if h1 is not None:
-        text = _drop_leading_title(text, h1.get_text(" ", strip=True))
-
-    visible = soup.get_text(" ", strip=True)
-    authors = meta.authors or _byline_authors(soup)
+    if h1_text:
+        text = _drop_leading_title(text, h1_text)
     if not authors and getattr(doc, "author", None):
         authors = [_repair_author(a.strip(), visible) for a in doc.author.split(";") if a.strip()]
-    published, modified = meta.published, meta.modified
-    if published is None or modified is None:
-        byline_published, byline_modified = _byline_dates(soup)
-        published = published or byline_published
-        modified = modified or byline_modified
-    if published is None and getattr(doc, "date", None):  # htmldate, through trafilatura
-        published = _parse_iso(doc.date)
-    language = detect_language(text) or ((soup.html.get("lang") or "")[:2].lower() if soup.html else None) or None
+    if published is None and modified is None and getattr(doc, "date", None):
+        published = _parse_iso(doc.date)  # htmldate (through trafilatura): only when the page says nothing
+    # A teaser: the page says less than the feed's own summary.
+    teaser = bool(feed_summary) and len(tokens(text)) < 1.5 * len(tokens(feed_summary))
     return ExtractedArticle(
-        title=title, text=text, url=url, canonical_url=meta.canonical,
+        title=title, text=text, url=url, canonical_url=meta.canonical or url,
         summary=getattr(doc, "description", "") or "", authors=authors,
         published_at=_not_in_future(published, now), modified_at=_not_in_future(modified, now),
-        language=language, site_name=site_name, image_url=meta.image or getattr(doc, "image", None),
-        word_count=len(tokens(text)), method=method, is_paywalled=_is_paywalled(soup, text, feed_summary, meta.free),
+        language=detect_language(text) or lang_attr, site_name=site_name,
+        image_url=meta.image or getattr(doc, "image", None), word_count=len(tokens(text)), method=method,
+        is_paywalled=markers_paywalled or teaser,
     )
