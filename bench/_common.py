@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import uuid
 from pathlib import Path
 
@@ -27,3 +29,11 @@ def fresh_database() -> tuple[str, str, str]:
     name = f"nw_bench_{uuid.uuid4().hex[:8]}"
     create_database(admin, name)
     return admin, name, with_database(admin, name)
+
+
+def report(figures: dict) -> None:
+    """The bench convention: readable lines on stderr, one JSON object as stdout's last line."""
+    width = max(map(len, figures))
+    for key, value in figures.items():
+        print(f"{key:>{width}}: {value}", file=sys.stderr)
+    print(json.dumps(figures, ensure_ascii=False))

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import random
 import resource
@@ -45,7 +44,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from xml.sax.saxutils import escape
 
-from _common import fresh_database, write_topic  # noqa: E402
+from _common import fresh_database, report, write_topic  # noqa: E402
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 WORKERS = 4
@@ -401,9 +400,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     figures["server"] = "in-process thread" if args.in_process_server else "child process"
     figures["cpus"] = os.cpu_count()
-    for key, value in figures.items():
-        print(f"{key:>36}: {value}", file=sys.stderr)
-    print(json.dumps(figures, ensure_ascii=False))
+    report(figures)
     return 0
 
 

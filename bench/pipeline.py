@@ -11,7 +11,6 @@ per stage. Last line: one JSON object of figures.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import fresh_database, write_topic  # noqa: E402
+from _common import fresh_database, report, write_topic  # noqa: E402
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -115,9 +114,7 @@ def main() -> int:
         "extract_pages_per_s": round(relevant / timings["extract"], 1),
         "validate_rows_per_s": round(len(validated.valid) / timings["validate"], 1),
     }
-    for key, value in figures.items():
-        print(f"{key:>22}: {value}", file=sys.stderr)
-    print(json.dumps(figures, ensure_ascii=False))
+    report(figures)
     return 0
 
 

@@ -1,9 +1,8 @@
 """Article extraction, Hindi first: `extract_article(html, url) -> ExtractedArticle`.
 
 The page is parsed once with lxml. trafilatura extracts the body; a paragraph pass is the
-fallback when it fails
-or returns less than MIN_TEXT_CHARS. The fields trafilatura gets wrong on Hindi pages come
-from our own readers of the page's metadata, in this order:
+fallback when it fails or returns less than MIN_TEXT_CHARS. The fields trafilatura gets wrong
+on Hindi pages come from our own readers of the page's metadata, in this order:
 
 - title: JSON-LD headline / og:title / <h1> / <title>, with a " | Site" suffix removed;
 - authors: JSON-LD, meta author, the visible byline ("लेखक: ...", "By ..."), and only then

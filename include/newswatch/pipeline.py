@@ -112,8 +112,8 @@ def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedR
                                      result.http_status, result.retry_after_s)
     with connect(db_url) as conn:
         store.record_feed_fetch(conn, topic.name, spec.url, status=result.status, http_status=result.http_status,
-                                error_class=result.error_class, error=result.error, etag=etag if ok else None,
-                                last_modified=last_modified if ok else None, body_hash=body_hash if ok else None,
+                                error_class=result.error_class, error=result.error, etag=etag,
+                                last_modified=last_modified, body_hash=body_hash,
                                 entries=result.entries_seen if result.status == "ok" else None,
                                 failure_score=health.failure_score, next_fetch_after=health.next_fetch_after,
                                 now=fetched_at)
