@@ -186,7 +186,8 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
                                                 duplicate_layer=decision.layer,
                                                 similarity=decision.similarity) is not None
         store.upsert_quarantine(conn, topic.name, run, quarantined)
-        stats = run_stats(results, extracted, deduped, validated, quarantined)
+        stats = {**run_stats(results, extracted, deduped, validated, quarantined),
+                 "articles_loaded": loaded, "republications_stored": stored_dups}
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
                      "load": round(time.perf_counter() - started, 3)}
         store.merge_run(conn, run, stats=stats, durations=durations)
