@@ -7,30 +7,55 @@ import psycopg
 from conftest import ROOT
 from newswatch import alerts, store
 from newswatch.config import load_topic
+from newswatch.digest import Digest, DigestClaim, DigestItem, DigestStory
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
-HOSTILE = {
-    "id": 1, "canonical_url": "https://example.com/a?x=1&y=2", "title": '<script>alert("x")</script> किम & पुतिन',
-    "source": "example.com", "language": "hi", "published_at": datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc),
-    "summary": "<img src=https://tracker.example/p.gif> summary", "author": None, "relevance": 0.8,
-    "matched_terms": ["पुतिन"],
-}
+WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
+HOSTILE = DigestItem(
+    article_id=1, title='<script>alert("x")</script> किम & पुतिन', link="https://example.com/a?x=1&y=2",
+    source="example.com", language="hi", published_at=WHEN, new_story=False,
+    why="1 new claim in a known story", nearest_title="<b>seed</b> title", nearest_link="javascript:alert(2)",
+    nearest_similarity=0.41,
+    claims=[DigestClaim(sentence='रूस ने कहा <img src=https://tracker.example/p.gif> "उपग्रह"', speaker="<i>वोरोनिन</i>",
+                        similarity=0.12, nearest_sentence="किम ने कहा <script>x</script>", nearest_title="seed 000")])
+NEW_STORY = DigestItem(article_id=2, title="Kim tours drone factory", link=None, source="The World Desk",
+                       language="en", published_at=WHEN, new_story=True,
+                       why="opens a new story", nearest_title="Putin-Kim Meeting", nearest_similarity=0.2)
+DIGEST = Digest(stories=[
+    DigestStory(story_id=7, new_story=False, headline="उत्तर कोरिया का तानाशाह किम जोंग उन पुतिन से मिलने रूस पहुंचा",
+                items=[HOSTILE]),
+    DigestStory(story_id=9, new_story=True, headline="Kim tours drone factory", items=[NEW_STORY]),
+], not_new=3)
 
 
 def test_digest_escapes_article_text_and_links_only_http():
-    unsafe_link = {**HOSTILE, "id": 2, "canonical_url": "javascript:alert(1)", "title": "second"}
-    subject, text, html = alerts.render_digest(TOPIC, "run-1", [HOSTILE, unsafe_link], [])
-    assert subject == f"[newswatch] {TOPIC.title}: 2 new articles"
+    subject, text, html = alerts.render_digest(TOPIC, "run-1", DIGEST, [])
+    assert subject == f"[newswatch] {TOPIC.title}: 2 new developments in 2 stories, 1 new claim"
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "<img" not in html  # summaries are text, never markup: no remote images
+    assert "<img" not in html and "<i>" not in html and "<b>seed" not in html  # text, never markup
     assert 'href="https://example.com/a?x=1&amp;y=2"' in html
     assert "javascript:" not in html
     assert "किम" in text and "https://example.com/a?x=1&y=2" in text
 
 
+def test_digest_groups_by_story_and_says_why_each_item_is_new():
+    _, text, html = alerts.render_digest(TOPIC, "run-1", DIGEST, [])
+    known, new = text.index("== Known story: उत्तर कोरिया का तानाशाह"), text.index("== New story: Kim tours")
+    assert known < text.index("1. <script>") < new < text.index("2. Kim tours drone factory")
+    assert "Why it is new: 1 new claim in a known story" in text
+    assert "Why it is new: opens a new story" in text
+    assert "Nearest known article: Putin-Kim Meeting (similarity 0.20)" in text
+    # the new claim, quoted with its speaker and the nearest known claim it was measured against
+    assert 'said by: <i>वोरोनिन</i>' in text
+    assert 'nearest known claim (0.12, seed 000): "किम ने कहा <script>x</script>"' in text
+    assert "(no web link)" in text  # an item without an http(s) link is shown, not linked
+    assert "3 other new articles only repeat what is already known" in text
+    assert html.count("<h3>") == 2 and "<q>रूस ने कहा &lt;img" in html
+
+
 def _enqueue(conn, run_id="run-1"):
     run = store.ensure_run(conn, TOPIC.name, run_id)
-    return alerts.enqueue_digest(conn, TOPIC, run, run_id, [HOSTILE], [])
+    return alerts.enqueue_digest(conn, TOPIC, run, run_id, DIGEST, [])
 
 
 def test_enqueue_is_once_per_run_and_nothing_new_means_no_alert(db_url):
@@ -38,7 +63,7 @@ def test_enqueue_is_once_per_run_and_nothing_new_means_no_alert(db_url):
         first = _enqueue(conn)
         assert _enqueue(conn) == first  # a retried load finds the same alert
         run = store.ensure_run(conn, TOPIC.name, "run-2")
-        assert alerts.enqueue_digest(conn, TOPIC, run, "run-2", [], []) is None
+        assert alerts.enqueue_digest(conn, TOPIC, run, "run-2", Digest(not_new=2), []) is None
         assert conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == 1
 
 
@@ -86,3 +111,71 @@ def test_outbox_writes_one_eml_per_alert(db_url, tmp_path):
     msg = message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert msg["To"] == "analysts@example.org"
     assert "किम" in msg.get_body(("plain",)).get_content()
+
+
+class SenderDied(BaseException):
+    """Stands for the process dying: not an Exception, so nothing on the way catches it."""
+
+
+def test_a_sender_dying_between_send_and_mark_never_causes_a_second_copy(db_url, smtp_server):
+    sink, port = smtp_server
+    smtp = alerts.smtp_deliverer("127.0.0.1", port)
+
+    def send_then_die(msg, recipients):
+        smtp(msg, recipients)
+        raise SenderDied
+
+    with psycopg.connect(db_url) as conn:
+        alert_id = _enqueue(conn)
+        conn.commit()
+        try:
+            alerts.send_pending(conn, TOPIC.name, send_then_die)
+        except SenderDied:
+            pass
+    assert len(sink.messages) == 1
+    with psycopg.connect(db_url) as conn:  # the next run, another process
+        again = alerts.send_pending(conn, TOPIC.name, smtp)
+        assert (again.sent, again.failed, again.in_doubt) == (0, 0, [alert_id])
+        assert conn.execute("SELECT status FROM alerts").fetchone()[0] == "sending"
+        # a person checks the mailbox and settles it; nothing is sent again
+        assert alerts.release_in_doubt(conn, alert_id, delivered=True)
+        assert alerts.send_pending(conn, TOPIC.name, smtp).sent == 0
+        assert conn.execute("SELECT status FROM alerts").fetchone()[0] == "sent"
+    assert len(sink.messages) == 1
+
+
+def test_an_in_doubt_alert_released_as_not_delivered_is_sent_once(db_url, smtp_server):
+    sink, port = smtp_server
+
+    def die_before_smtp(msg, recipients):
+        raise SenderDied
+
+    with psycopg.connect(db_url) as conn:
+        alert_id = _enqueue(conn)
+        conn.commit()
+        try:
+            alerts.send_pending(conn, TOPIC.name, die_before_smtp)
+        except SenderDied:
+            pass
+    with psycopg.connect(db_url) as conn:
+        assert alerts.release_in_doubt(conn, alert_id, delivered=False)
+        conn.commit()
+        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 1
+    assert len(sink.messages) == 1
+
+
+def test_a_failing_quit_after_the_server_accepted_counts_as_sent(db_url, smtp_server, monkeypatch):
+    import smtplib
+
+    sink, port = smtp_server
+
+    def broken_quit(self):
+        raise smtplib.SMTPServerDisconnected("connection lost during QUIT")
+
+    monkeypatch.setattr(smtplib.SMTP, "quit", broken_quit)
+    with psycopg.connect(db_url) as conn:
+        _enqueue(conn)
+        conn.commit()
+        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 1
+        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 0
+    assert len(sink.messages) == 1

@@ -25,6 +25,7 @@ from psycopg.rows import dict_row
 from newswatch import store
 from newswatch.config import Topic
 from newswatch.db import newswatch_home
+from newswatch.digest import Digest
 from newswatch.records import SendResult
 from newswatch.urls import is_http_url
 
@@ -37,28 +38,39 @@ _env = Environment(
 )
 
 
-def render_digest(topic: Topic, run_id: str, articles: list[dict[str, Any]],
+def render_digest(topic: Topic, run_id: str, digest: Digest,
                   failing_feeds: list[dict[str, str]]) -> tuple[str, str, str]:
-    """(subject, text, html) for the new articles of one run."""
-    items = [{**a, "link": a["canonical_url"] if is_http_url(a.get("canonical_url")) else None}
-             for a in articles]
-    subject = f"[newswatch] {topic.title}: {len(items)} new article{'s' if len(items) != 1 else ''}"
-    context = {"subject": subject, "topic_title": topic.title, "topic_name": topic.name, "run_id": run_id,
-               "articles": items, "failing_feeds": failing_feeds, "recipients": topic.recipients}
+    """(subject, text, html) of one run's digest: new developments grouped by story."""
+    subject = digest.subject(topic.title)
+    numbered, number = [], 0
+    for story in digest.stories:
+        items = []
+        for item in story.items:
+            number += 1
+            items.append({**item.model_dump(), "number": number,  # links are http(s) or not links at all
+                          "link": _http(item.link), "nearest_link": _http(item.nearest_link)})
+        numbered.append({**story.model_dump(exclude={"items"}), "articles": items})
+    context = {"subject": subject, "subject_line": subject.removeprefix("[newswatch] "),
+               "topic_title": topic.title, "topic_name": topic.name, "run_id": run_id, "stories": numbered,
+               "not_new": digest.not_new, "failing_feeds": failing_feeds, "recipients": topic.recipients}
     text = _env.get_template("digest.txt.j2").render(**context)
     html = _env.get_template("digest.html.j2").render(**context)
     return subject, text, html
 
 
-def enqueue_digest(conn: psycopg.Connection, topic: Topic, run: int, run_id: str,
-                   articles: list[dict[str, Any]], failing_feeds: list[dict[str, str]]) -> int | None:
+def _http(url: str | None) -> str | None:
+    return url if is_http_url(url) else None
+
+
+def enqueue_digest(conn: psycopg.Connection, topic: Topic, run: int, run_id: str, digest: Digest,
+                   failing_feeds: list[dict[str, str]]) -> int | None:
     """Write the run's digest to the outbox (once per topic and run, whatever retries happen).
-    Returns the alert id, or None when there is nothing to say and empty digests are off."""
-    if not articles and not topic.send_empty_digest:
+    Returns the alert id, or None when nothing is new and empty digests are off."""
+    if not digest.items and not topic.send_empty_digest:
         return None
-    subject, text, html = render_digest(topic, run_id, articles, failing_feeds)
+    subject, text, html = render_digest(topic, run_id, digest, failing_feeds)
     return _enqueue(conn, topic, run, f"digest:{topic.name}:{run_id}", "digest", subject, text, html,
-                    [a["id"] for a in articles])
+                    [item.article_id for item in digest.items])
 
 
 def enqueue_silent_zero(conn: psycopg.Connection, topic: Topic, run: int) -> int | None:
@@ -106,34 +118,64 @@ def build_message(alert: dict[str, Any]) -> EmailMessage:
 
 
 def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> SendResult:
-    """Deliver every pending alert of the topic, one transaction per alert: the row is locked
-    while it is sent and marked sent in the same transaction, so two senders never both send
-    it and a failure leaves it pending with the error for the next run."""
+    """Deliver every pending alert of the topic, exactly once.
+
+    Each alert goes pending → sending (committed before any byte reaches SMTP) → sent. An SMTP
+    error puts it back to pending with the error, for the next run. A sender that dies between
+    the send and the mark leaves it 'sending': in doubt. It is never resent on its own (a
+    duplicate alert is worse than a late one); `in_doubt` lists it for the summary and the
+    report, and `release_in_doubt` hands it back to the queue once a person has checked."""
     result = SendResult()
     ids = [row[0] for row in conn.execute(
         "SELECT id FROM alerts WHERE topic = %s AND status = 'pending' ORDER BY id", (topic,))]
     conn.commit()
     for alert_id in ids:
         with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-            cur.execute("SELECT * FROM alerts WHERE id = %s AND status = 'pending' FOR UPDATE SKIP LOCKED",
-                        (alert_id,))
+            cur.execute("""UPDATE alerts SET status = 'sending', sending_since = now(), attempts = attempts + 1
+                           WHERE id = (SELECT id FROM alerts WHERE id = %s AND status = 'pending'
+                                       FOR UPDATE SKIP LOCKED)
+                           RETURNING *""", (alert_id,))
             alert = cur.fetchone()
-            if alert is None:
-                continue  # sent meanwhile by another sender
-            try:
-                destination = deliver(build_message(alert), list(alert["recipients"]))
-            except (OSError, smtplib.SMTPException) as exc:
-                cur.execute("UPDATE alerts SET attempts = attempts + 1, last_error = %s WHERE id = %s",
-                            (f"{type(exc).__name__}: {exc}"[:500], alert_id))
-                result.failed += 1
-                result.errors.append(f"alert {alert_id}: {exc}")
-                continue
-            cur.execute("""UPDATE alerts SET status = 'sent', sent_at = %s, attempts = attempts + 1,
-                                  destination = %s, last_error = NULL WHERE id = %s""",
-                        (datetime.now(timezone.utc), destination, alert_id))
-            result.sent += 1
-            result.destinations.append(destination)
+            # Built before the commit: a message that cannot be built stays pending.
+            message = build_message(alert) if alert else None
+        if alert is None:
+            continue  # taken meanwhile by another sender
+        try:
+            destination = deliver(message, list(alert["recipients"]))
+        except Exception as exc:  # the deliverer reports a failed send by raising; any error means "not sent"
+            with conn.transaction():
+                conn.execute("""UPDATE alerts SET status = 'pending', sending_since = NULL, last_error = %s
+                                WHERE id = %s""", (f"{type(exc).__name__}: {exc}"[:500], alert_id))
+            result.failed += 1
+            result.errors.append(f"alert {alert_id}: {exc}")
+            continue
+        with conn.transaction():
+            conn.execute("""UPDATE alerts SET status = 'sent', sent_at = %s, sending_since = NULL,
+                                   destination = %s, last_error = NULL WHERE id = %s""",
+                         (datetime.now(timezone.utc), destination, alert_id))
+        result.sent += 1
+        result.destinations.append(destination)
+    result.in_doubt = [row["id"] for row in in_doubt(conn, topic)]
     return result
+
+
+def in_doubt(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
+    """Alerts whose sender died mid-send: maybe delivered, maybe not. A person decides."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("""SELECT id, kind, subject, sending_since, attempts FROM alerts
+                       WHERE topic = %s AND status = 'sending' ORDER BY id""", (topic,))
+        return cur.fetchall()
+
+
+def release_in_doubt(conn: psycopg.Connection, alert_id: int, *, delivered: bool) -> bool:
+    """After checking the mailbox: mark an in-doubt alert sent, or put it back to be sent."""
+    status = "sent" if delivered else "pending"
+    row = conn.execute(
+        """UPDATE alerts SET status = %s, sending_since = NULL,
+                  sent_at = CASE WHEN %s THEN now() ELSE sent_at END,
+                  last_error = 'released by hand after an interrupted send'
+           WHERE id = %s AND status = 'sending' RETURNING id""", (status, delivered, alert_id)).fetchone()
+    return row is not None
 
 
 def outbox_dir() -> Path:
@@ -159,11 +201,25 @@ def outbox_deliverer(directory: Path | None = None) -> Deliver:
 def smtp_deliverer(host: str, port: int, user: str | None = None, password: str | None = None,
                    starttls: bool = False, timeout: float = 30.0) -> Deliver:
     def deliver(msg: EmailMessage, recipients: list[str]) -> str:
-        with smtplib.SMTP(host, port, timeout=timeout) as client:
+        client = smtplib.SMTP(host, port, timeout=timeout)
+        try:
             if starttls:
                 client.starttls()
             if user and password:
                 client.login(user, password)
             client.send_message(msg, to_addrs=recipients)
+        except BaseException:
+            client.close()
+            raise
+        quit_quietly(client)
         return f"smtp:{host}:{port}"
     return deliver
+
+
+def quit_quietly(client: smtplib.SMTP) -> None:
+    """Once the server has accepted the message it is sent: a failing QUIT must not turn
+    into "not sent" (and so into a second copy on the next run)."""
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from newswatch import alerts, dedupe, feed_health, feeds, store
+from newswatch import alerts, dedupe, feed_health, feeds, novelty, store
 from newswatch.config import Topic
 from newswatch.db import connect
+from newswatch.digest import build_digest
 from newswatch.http import FetchError, fetch
 from newswatch.migrate import migrate
 from newswatch.pages import fetch_articles
@@ -173,10 +174,14 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
     started = time.perf_counter()
     with connect(db_url) as conn:
         run = store.run_pk(conn, topic.name, run_id)
-        loaded = stored_dups = 0
-        valid_new = [a for a in validated.valid if a.url not in republished]
-        for article in valid_new:
-            loaded += store.insert_article(conn, topic.name, article, run=run) is not None
+        stored_dups = 0
+        new_ids = []  # stored now, in input order; empty on a retry of a load that committed
+        for article in validated.valid:
+            if article.url not in republished:
+                article_id = store.insert_article(conn, topic.name, article, run=run)
+                if article_id is not None:
+                    new_ids.append(article_id)
+        loaded = len(new_ids)
         for article in validated.valid:
             decision = republished.get(article.url)
             if decision is None:
@@ -186,15 +191,16 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
                                                 duplicate_layer=decision.layer,
                                                 similarity=decision.similarity) is not None
         store.upsert_quarantine(conn, topic.name, run, quarantined)
+        assessed = novelty.assess_articles(conn, topic, new_ids)
         stats = {**run_stats(results, extracted, deduped, validated, quarantined),
-                 "articles_loaded": loaded, "republications_stored": stored_dups}
+                 "articles_loaded": loaded, "republications_stored": stored_dups, **assessed.stats()}
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
                      "load": round(time.perf_counter() - started, 3)}
         store.merge_run(conn, run, stats=stats, durations=durations)
         failing = [{"name": f["name"], "error": f"[{f['last_error_class']}] {f['last_error']}",
                     "since": f"{f['failing_since']:%Y-%m-%d %H:%M} UTC"}
                    for f in store.feeds_failing_since(conn, topic.name, utcnow() - feed_health.FAILING_LONG)]
-        alert_id = alerts.enqueue_digest(conn, topic, run, run_id, store.new_articles_of_run(conn, run), failing)
+        alert_id = alerts.enqueue_digest(conn, topic, run, run_id, build_digest(conn, run), failing)
         alerts.enqueue_silent_zero(conn, topic, run)
     log.info("load: %d new articles, %d republications stored, %d quarantined, alert %s",
              loaded, stored_dups, len(quarantined), alert_id)

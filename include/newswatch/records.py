@@ -124,6 +124,7 @@ class ValidatedBatch(Record):
     valid: list[Article] = Field(default_factory=list)
     quarantined: list[QuarantineRecord] = Field(default_factory=list)
     results: dict[str, Any] = Field(default_factory=dict)  # expectation → {success, unexpected_count}
+    gx_result: dict[str, Any] = Field(default_factory=dict)  # the suite's GX result, compacted (stored per run)
 
 
 class LoadResult(Record):
@@ -139,6 +140,7 @@ class SendResult(Record):
     failed: int = 0
     destinations: list[str] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+    in_doubt: list[int] = Field(default_factory=list)  # alert ids whose sender died mid-send
 
 
 def dump_list(items: list[BaseModel]) -> list[dict[str, Any]]:

@@ -190,16 +190,52 @@ def insert_article(conn: psycopg.Connection, topic: str, article: Article, *, ru
     return row[0] if row else None
 
 
-def new_articles_of_run(conn: psycopg.Connection, run: int) -> list[dict[str, Any]]:
+# --- claims and novelty ------------------------------------------------------------------
+
+def new_developments_of_run(conn: psycopg.Connection, run: int) -> list[dict[str, Any]]:
+    """The run's stored new articles that are new developments, newest first within a story."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            """SELECT id, canonical_url, title, source, language, published_at, author, summary,
-                      relevance, matched_terms
-               FROM articles WHERE run_id = %s AND duplicate_of IS NULL AND NOT is_seed
+            """SELECT id, canonical_url, title, source, language, published_at, story_id, novelty
+               FROM articles WHERE run_id = %s AND duplicate_of IS NULL AND NOT is_seed AND is_new_development
                ORDER BY published_at DESC NULLS LAST, id""",
             (run,),
         )
         return cur.fetchall()
+
+
+def count_not_new_of_run(conn: psycopg.Connection, run: int) -> int:
+    return conn.execute(
+        """SELECT count(*) FROM articles WHERE run_id = %s AND duplicate_of IS NULL AND NOT is_seed
+           AND is_new_development IS FALSE""", (run,)).fetchone()[0]
+
+
+def new_claims_of_articles(conn: psycopg.Connection, article_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """article id → its new claims in text order, each with the nearest known claim."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT c.article_id, c.sentence, c.speaker, c.similarity, n.sentence AS nearest_sentence,
+                      na.title AS nearest_title
+               FROM claims c LEFT JOIN claims n ON n.id = c.nearest_claim_id
+                             LEFT JOIN articles na ON na.id = n.article_id
+               WHERE c.article_id = ANY(%s) AND c.is_new ORDER BY c.article_id, c.position""",
+            (article_ids,),
+        )
+        for row in cur:
+            found.setdefault(row.pop("article_id"), []).append(row)
+    return found
+
+
+def story_heads(conn: psycopg.Connection, story_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """story id → its first stored article (a seed, for a story the user already knows)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT DISTINCT ON (story_id) story_id, id, title, canonical_url, is_seed FROM articles
+               WHERE story_id = ANY(%s) AND duplicate_of IS NULL ORDER BY story_id, id""",
+            (story_ids,),
+        )
+        return {row["story_id"]: row for row in cur}
 
 
 # --- quarantine ---------------------------------------------------------------------------

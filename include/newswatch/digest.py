@@ -1,0 +1,89 @@
+"""What the morning email says: the run's new developments, grouped by story, each with why it
+is new (the story it opens, or its new claims with the nearest known claim and similarity).
+
+`build_digest` reads it from Postgres after the load has stored the articles, their claims
+and their novelty; `newswatch.alerts` renders it (Jinja2) and writes it to the outbox.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import psycopg
+
+from newswatch import store
+from newswatch.records import Record
+
+
+class DigestClaim(Record):
+    sentence: str
+    speaker: str | None = None
+    similarity: float | None = None  # to the nearest known claim (None: nothing comparable known)
+    nearest_sentence: str | None = None
+    nearest_title: str | None = None  # the article (or seed) that carries the nearest known claim
+
+
+class DigestItem(Record):
+    """One new development: an article that opens a story or carries a new claim."""
+
+    article_id: int
+    title: str
+    link: str | None  # the renderer links only http(s) URLs
+    source: str | None = None
+    language: str | None = None
+    published_at: datetime | None = None
+    new_story: bool
+    why: str  # one line a reader can check
+    nearest_title: str | None = None
+    nearest_link: str | None = None
+    nearest_similarity: float | None = None
+    claims: list[DigestClaim] = []
+
+
+class DigestStory(Record):
+    story_id: int | None
+    new_story: bool
+    headline: str  # the story's first article's title (a seed's, for a known story)
+    items: list[DigestItem]
+
+
+class Digest(Record):
+    stories: list[DigestStory] = []
+    not_new: int = 0  # new articles that only repeat known claims in a known story: not listed
+
+    @property
+    def items(self) -> list[DigestItem]:
+        return [item for story in self.stories for item in story.items]
+
+    @property
+    def new_claims(self) -> int:
+        return sum(len(item.claims) for item in self.items)
+
+    def subject(self, topic_title: str) -> str:
+        n, stories, claims = len(self.items), len(self.stories), self.new_claims
+        return (f"[newswatch] {topic_title}: {n} new development{'s' if n != 1 else ''} in "
+                f"{stories} stor{'ies' if stories != 1 else 'y'}, {claims} new claim{'s' if claims != 1 else ''}")
+
+
+def build_digest(conn: psycopg.Connection, run: int) -> Digest:
+    """The run's new developments, stories in order of their newest item, items by date."""
+    rows = store.new_developments_of_run(conn, run)
+    claims = store.new_claims_of_articles(conn, [r["id"] for r in rows])
+    heads = store.story_heads(conn, [r["story_id"] for r in rows if r["story_id"] is not None])
+    stories: dict[int | None, DigestStory] = {}
+    for row in rows:
+        novelty = row["novelty"] or {}
+        nearest = novelty.get("nearest") or {}
+        item = DigestItem(
+            article_id=row["id"], title=row["title"], link=row["canonical_url"], source=row["source"],
+            language=row["language"], published_at=row["published_at"], new_story=bool(novelty.get("new_story")),
+            why=novelty.get("why") or "new", nearest_title=nearest.get("title"),
+            nearest_link=nearest.get("url"), nearest_similarity=nearest.get("similarity"),
+            claims=[DigestClaim(**c) for c in claims.get(row["id"], [])])
+        key = row["story_id"] if row["story_id"] is not None else -row["id"]  # no story: its own group
+        head = heads.get(row["story_id"])
+        story = stories.setdefault(key, DigestStory(
+            story_id=row["story_id"], new_story=item.new_story,
+            headline=head["title"] if head else row["title"], items=[]))
+        story.items.append(item)
+    return Digest(stories=list(stories.values()), not_new=store.count_not_new_of_run(conn, run))
