@@ -15,7 +15,7 @@ export GX_ANALYTICS_ENABLED         := False
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)  # airflow standalone starts its components as `airflow ...`
 
-.PHONY: venv demo test lint airflow run bench stop clean
+.PHONY: venv demo test lint airflow run bench docs report stop clean
 
 venv: $(STAMP)
 
@@ -50,6 +50,15 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py --quick
+
+# Great Expectations Data Docs of the last runs' validation results (built from Postgres into
+# .local/data_docs/, then opened in a browser).
+docs: $(STAMP)
+	$(BIN)/newswatch docs --open
+
+# The last runs, the quarantine reasons and the feed health, in the terminal.
+report: $(STAMP)
+	$(BIN)/newswatch report
 
 # The embedded Postgres keeps running between commands (the demo, the CLI and Airflow share it).
 stop:

@@ -122,3 +122,41 @@ def airflow_home() -> Path:
     done = subprocess.run([str(airflow), "db", "migrate"], capture_output=True, text=True, env=os.environ.copy())
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return Path(os.environ["AIRFLOW_HOME"])
+
+
+def airflow_db_conn(db_url: str) -> str:
+    """The test database as an Airflow connection (JSON form), as a deployment would set it."""
+    import json
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(db_url)
+    host = parts.hostname or dict(q.split("=", 1) for q in parts.query.split("&") if q).get("host")
+    return unquote(json.dumps({"conn_type": "postgres", "host": host, "port": parts.port or 5432,
+                               "login": parts.username or "postgres", "password": parts.password or "",
+                               "schema": parts.path.lstrip("/")}))
+
+
+@pytest.fixture
+def news_monitor_dag(monkeypatch, airflow_home, db_url, smtp_server):
+    """Runs the news_monitor DAG through Airflow (`dag.test()`) on the demo topic, its
+    `newswatch_db` connection on the test database and `smtp_default` on the loopback SMTP
+    server. Returns (run, sink): run() gives the DagRun, sink counts the messages."""
+    import json
+
+    from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
+
+    sink, port = smtp_server
+    monkeypatch.setenv("NEWSWATCH_TOPIC", str(DEMO_TOPIC))
+    monkeypatch.setenv(f"AIRFLOW_CONN_{DB_CONN_ID.upper()}", airflow_db_conn(db_url))
+    monkeypatch.setenv(f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}", json.dumps({
+        "conn_type": "smtp", "host": "127.0.0.1", "port": port,
+        "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "newswatch@example.org"}}))
+
+    def run():
+        from airflow.dag_processing.dagbag import DagBag
+
+        dagbag = DagBag(dag_folder=str(ROOT / "dags"))
+        assert dagbag.import_errors == {}
+        return dagbag.get_dag("news_monitor").test()
+
+    return run, sink

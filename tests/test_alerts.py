@@ -40,7 +40,7 @@ def test_digest_escapes_article_text_and_links_only_http():
 
 def test_digest_groups_by_story_and_says_why_each_item_is_new():
     _, text, html = alerts.render_digest(TOPIC, "run-1", DIGEST, [])
-    known, new = text.index("== Known story: उत्तर कोरिया का तानाशाह"), text.index("== New story: Kim tours")
+    known, new = text.index("== Known story: उत्तर कोरिया का तानाशाह"), text.index("== New story ==")
     assert known < text.index("1. <script>") < new < text.index("2. Kim tours drone factory")
     assert "Why it is new: 1 new claim in a known story" in text
     assert "Why it is new: opens a new story" in text

@@ -64,3 +64,16 @@ def test_demo_topic_extends_the_real_one(monkeypatch):
     assert demo.keyword_groups == real.keyword_groups
     assert all(f.url.startswith("http://127.0.0.1:1/") for f in demo.feeds)
     assert demo.http.allow_loopback and not real.http.allow_loopback
+
+
+def test_a_variant_overrides_one_key_of_a_section_and_keeps_the_rest(tmp_path):
+    base = tmp_path / "base.yaml"
+    base.write_text(TOPIC.read_text(encoding="utf-8").replace("seed_dir: ../seed_corpus",
+                                                              f"seed_dir: {TOPIC.parent / '../seed_corpus'}"),
+                    encoding="utf-8")
+    variant = tmp_path / "variant.yaml"
+    variant.write_text("extends: base.yaml\nvalidation:\n  max_age_days: null\nfeeds: []\n", encoding="utf-8")
+    real, changed = load_topic(TOPIC), load_topic(variant)
+    assert changed.validation.max_age_days is None and real.validation.max_age_days == 30
+    assert changed.validation.min_text_chars == real.validation.min_text_chars  # kept from the base
+    assert changed.feeds == [] and real.feeds  # a list replaces

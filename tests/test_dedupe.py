@@ -74,3 +74,106 @@ def test_known_entries_are_dropped_before_their_pages_are_fetched(conn):
         ("url", "https://c.example/x", "https://c.example/x?utm_source=rss"),
         ("guid", "https://c.example/x", None),
     ]
+
+
+# --- near-duplicates (MinHash-LSH) ---------------------------------------------------------
+
+def _seed_text(name: str) -> str:
+    return read_seed("russia_north_korea", SEEDS / name).text
+
+
+def test_truncated_republication_of_a_seed_with_other_boilerplate_is_a_near_duplicate_of_the_seed(conn):
+    from newswatch.textnorm import tokens
+
+    seed_url = "seed://russia_north_korea/001_8aeed890fbe92ce9.txt"
+    words = _seed_text("001_8aeed890fbe92ce9.txt").split(" ")
+    copy = "नई दिल्ली (एजेंसी)। " + " ".join(words[: len(words) * 2 // 5]) + "\nयह भी पढ़ें: शेयर बाजार में तेजी"
+    assert len(tokens(copy)) < 0.5 * len(tokens(" ".join(words)))
+    result = dedupe_articles(conn, [_article("https://syndicate.example/putin-visit", copy)])
+    assert result.new == []
+    [decision] = result.duplicates
+    assert (decision.layer, decision.duplicate_of_url, decision.rule) == ("minhash", seed_url, "containment")
+    assert decision.duplicate_of_id is not None and decision.containment >= 0.6 > decision.jaccard
+    assert decision.article is not None and decision.similarity == decision.containment
+
+
+def test_edited_copy_with_a_new_headline_is_a_near_duplicate_and_another_outlets_report_is_new(conn):
+    text = _seed_text("003_f084d162026dfd09.txt")
+    edited = text.replace("Subscribe to Our YouTube Channel!", "").replace("जानकारी", "सूचना", 2) + "\n© सर्वाधिकार सुरक्षित"
+    same_event = _seed_text("000_e56069da11864369.txt")  # the same event in other words (seed 000)
+    conn.execute("DELETE FROM articles WHERE canonical_url LIKE %s", ("%000_e56069da11864369.txt",))
+    result = dedupe_articles(conn, [
+        Article(url="https://copy.example/kim", guid="g-copy", title="बड़ी खबर: किम रूस जाएंगे", text=edited,
+                language="hi", fetched_at=NOW, content_hash=content_hash(edited)),
+        _article("https://other.example/kim", same_event),
+    ])
+    assert [a.url for a in result.new] == ["https://other.example/kim"]
+    [decision] = result.duplicates
+    assert decision.layer == "minhash" and decision.duplicate_of_url.endswith("003_f084d162026dfd09.txt")
+    assert decision.rule == "jaccard" and decision.jaccard >= 0.5
+
+
+def test_near_copies_within_one_batch_keep_the_first(conn):
+    base = ("उत्तर कोरिया ने रूस को तोपखाने के गोले भेजने के लिए नई रेल लाइन का इस्तेमाल शुरू किया है। "
+            "उपग्रह तस्वीरों में तुमनगांग स्टेशन पर सैकड़ों कंटेनर दिखाई दिए। विशेषज्ञों का कहना है कि यह आपूर्ति "
+            "पिछले महीने के समझौते के बाद तेज हुई है। दक्षिण कोरिया की खुफिया सेवा ने भी इसकी पुष्टि की है। ") * 3
+    first = _article("https://one.example/rail", base)
+    second = _article("https://two.example/rail", "ताजा खबर: " + base.replace("सैकड़ों", "कई सौ") + " विज्ञापन")
+    result = dedupe_articles(conn, [first, second])
+    assert [a.url for a in result.new] == ["https://one.example/rail"]
+    [decision] = result.duplicates
+    assert (decision.layer, decision.duplicate_of_id, decision.duplicate_of_url) == ("minhash", None, first.url)
+
+
+def test_index_articles_indexes_originals_once_and_republications_without_bands(conn):
+    from newswatch.dedupe import index_articles
+
+    original = insert_article(conn, "russia_north_korea", _article("https://o.example/1", NEW_TEXT + " मूल"), run=None)
+    copy = insert_article(conn, "russia_north_korea", _article("https://o.example/2", NEW_TEXT + " प्रति"), run=None,
+                          duplicate_of=original, duplicate_layer="minhash", similarity=0.9)
+    assert index_articles(conn, None, [original, copy]) == 42
+    assert index_articles(conn, None, [original, copy]) == 0  # a retried load adds nothing
+    rows = dict(conn.execute(
+        "SELECT a.id, count(b.*) FROM articles a LEFT JOIN article_bands b ON b.article_id = a.id "
+        "WHERE a.id = ANY(%s) AND a.minhash IS NOT NULL GROUP BY a.id", ([original, copy],)).fetchall())
+    assert rows == {original: 42, copy: 0}
+    # the seeds were indexed when stored
+    assert conn.execute("SELECT count(DISTINCT article_id) FROM article_bands b JOIN articles a ON a.id = b.article_id "
+                        "WHERE a.is_seed").fetchone()[0] == 5
+
+
+def test_title_similarity_keeps_devanagari_words_whole():
+    from newswatch.dedupe import title_key, title_similarity
+
+    assert title_key("किम जोंग-उन, पुतिन से मिले।") == "किम जोंग उन पुतिन से मिले"
+    assert title_similarity("किम जोंग उन पुतिन से मिलने रूस पहुंचे", "रूस पहुंचे किम जोंग उन, पुतिन से मिलने") == 100
+    assert title_similarity("किम रूस पहुंचे", "किम रूस पहुँचे") < 100  # a different word is a different word
+
+
+def test_reindex_rebuilds_the_same_index(conn):
+    from newswatch.config import load_topic
+    from newswatch.dedupe import index_unindexed, reindex
+
+    topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
+    assert index_unindexed(conn, topic) == 1  # the article the fixture stored without indexing
+    before = conn.execute("SELECT band, hash, article_id FROM article_bands ORDER BY 1, 2, 3").fetchall()
+    assert reindex(conn, topic) == 6  # the five seeds and the stored article
+    assert conn.execute("SELECT band, hash, article_id FROM article_bands ORDER BY 1, 2, 3").fetchall() == before
+
+
+def test_the_number_of_queries_does_not_grow_with_the_batch_or_the_corpus(conn, monkeypatch):
+    from newswatch.dedupe import index_articles
+
+    def batch(n: int, tag: str) -> list[Article]:
+        return [_article(f"https://q.example/{tag}/{i}", f"{NEW_TEXT} {tag} लेख संख्या {i} " * 2) for i in range(n)]
+
+    calls: list[str] = []
+    real = conn.execute
+    monkeypatch.setattr(conn, "execute", lambda query, *a, **k: calls.append(query) or real(query, *a, **k))
+    dedupe_articles(conn, batch(2, "small"))
+    small = len(calls)
+    ids = [insert_article(conn, "russia_north_korea", a, run=None) for a in batch(40, "corpus")]
+    index_articles(conn, None, ids)
+    calls.clear()
+    dedupe_articles(conn, batch(30, "large"))
+    assert len(calls) == small == 5  # URL, GUID, content hash; then one band join + one signature fetch

@@ -7,15 +7,11 @@ manifest of the sample feeds.
 
 from __future__ import annotations
 
-import json
-from urllib.parse import urlsplit
-
 import psycopg
 import pytest
 import yaml
-from conftest import DEMO_TOPIC, ROOT
+from conftest import ROOT
 from newswatch.urls import canonical_url
-from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
 from psycopg.rows import dict_row
 
 MANIFEST = yaml.safe_load((ROOT / "include" / "demo" / "expected.yaml").read_text(encoding="utf-8"))
@@ -26,33 +22,9 @@ def _url(link: str, base: str) -> str:
     return canonical_url(link.replace("__BASE_URL__", base))
 
 
-def _airflow_db_conn(db_url: str) -> str:
-    """The test database as an Airflow connection (JSON form), as a deployment would set it."""
-    parts = urlsplit(db_url)
-    host = parts.hostname or dict(q.split("=", 1) for q in parts.query.split("&") if q).get("host")
-    return json.dumps({"conn_type": "postgres", "host": host, "port": parts.port or 5432,
-                       "login": parts.username or "postgres", "password": parts.password or "",
-                       "schema": parts.path.lstrip("/")})
-
-
 @pytest.fixture
-def airflow_run(monkeypatch, airflow_home, db_url, demo_server, smtp_server):
-    from urllib.parse import unquote
-
-    sink, port = smtp_server
-    monkeypatch.setenv("NEWSWATCH_TOPIC", str(DEMO_TOPIC))
-    monkeypatch.setenv(f"AIRFLOW_CONN_{DB_CONN_ID.upper()}", unquote(_airflow_db_conn(db_url)))
-    monkeypatch.setenv(f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}", json.dumps({
-        "conn_type": "smtp", "host": "127.0.0.1", "port": port,
-        "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "newswatch@example.org"}}))
-
-    def run():
-        from airflow.dag_processing.dagbag import DagBag
-
-        dagbag = DagBag(dag_folder=str(ROOT / "dags"))
-        assert dagbag.import_errors == {}
-        return dagbag.get_dag("news_monitor").test()
-
+def airflow_run(news_monitor_dag, db_url, demo_server):
+    run, sink = news_monitor_dag
     return run, sink, demo_server.base_url, db_url
 
 
@@ -113,15 +85,38 @@ def test_first_run_loads_dedupes_quarantines_and_alerts_once_second_run_adds_not
     assert stats["feeds_failed"] == len(broken)
     assert stats["entries_seen"] == len(items)
 
-    # one digest, listing exactly the new articles
+    # one digest, listing exactly the new developments, each with why it is new
     assert len(sink.messages) == 1
     rcpts, msg = sink.messages[0]
     assert rcpts == ["analysts@example.org"]
     body = msg.get_body(("plain",)).get_content()
-    titles = {r["title"] for r in _rows(db_url, "SELECT title FROM articles WHERE NOT is_seed AND duplicate_of IS NULL")}
-    assert all(title in body for title in titles)
-    assert body.count("\n   http") == len(titles)
+    developments = _rows(db_url, """SELECT title, novelty FROM articles
+                                    WHERE NOT is_seed AND duplicate_of IS NULL AND is_new_development""")
+    assert developments and all(r["title"] in body for r in developments)
+    assert body.count("\n   http") == len(developments)
+    assert body.count("Why it is new: ") == len(developments)
     assert republication["title"] not in body
+
+    # the article with a new claim is alerted, the claim quoted with its speaker ...
+    new_claim = next(i for i in items if i["case"] == "new_claim")
+    assert new_claim["title"] in body
+    speaker = new_claim["claim_speaker"].split(",")[0]  # अलेक्सेई वोरोनिन
+    assert any(line.strip().startswith("said by: ") and speaker in line for line in body.splitlines())
+    # ... the one that only restates a seed's claims in other words is stored but not alerted,
+    # and the reason names the seed story and the claims it repeats
+    restated = next(i for i in items if i["case"] == "restates_seed_claim")
+    assert restated["title"] not in body
+    [row] = _rows(db_url, """SELECT a.is_new_development, a.novelty, s.canonical_url AS story_head
+                             FROM articles a JOIN articles s ON s.id = a.story_id
+                             WHERE a.canonical_url = %s""", _url(restated["link"], base))
+    assert row["is_new_development"] is False
+    assert row["story_head"].startswith("seed://") and row["novelty"]["new_claims"] == 0
+    assert row["novelty"]["known_claims"] >= 3
+    restated_claims = _rows(db_url, """SELECT c.is_new, k.is_seed AS nearest_is_seed FROM claims c
+                                       JOIN articles a ON a.id = c.article_id
+                                       LEFT JOIN articles k ON k.id = c.nearest_article_id
+                                       WHERE a.canonical_url = %s""", _url(restated["link"], base))
+    assert restated_claims and all(not c["is_new"] and c["nearest_is_seed"] for c in restated_claims)
 
     # a second run adds nothing and sends nothing
     before = _rows(db_url, "SELECT count(*) AS n FROM articles")[0]["n"]

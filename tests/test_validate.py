@@ -3,6 +3,7 @@ breaks it is quarantined with the right reason and expectation while its neighbo
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,7 +22,7 @@ from newswatch.validate import validate_batch  # noqa: E402
 
 NOW = datetime(2024, 6, 19, 6, 0, tzinfo=timezone.utc)
 IST = timezone(timedelta(hours=5, minutes=30))
-RULES = ValidationRules()  # 200..200_000 characters, 60 minutes of clock skew
+RULES = ValidationRules()  # 200..200_000 characters, 60 minutes of clock skew, 30 days back
 LANGUAGES = ["hi", "en"]
 
 HI_TEXT = (
@@ -69,7 +70,7 @@ def test_all_good_articles_pass():
     assert batch.quarantined == []
     assert batch.results["evaluated"] == 4
     expectation_results = {k: v for k, v in batch.results.items() if k != "evaluated"}
-    assert len(expectation_results) == 15
+    assert len(expectation_results) == 19
     assert all(r == {"success": True, "unexpected_count": 0} for r in expectation_results.values())
 
 
@@ -152,7 +153,7 @@ def test_published_in_the_future():
     soon = article(3, published_at=NOW + timedelta(minutes=30))
     soon_ist = article(4, "en", published_at=(NOW + timedelta(minutes=30)).astimezone(IST))
     undated = article(5, "en", published_at=None)
-    past = article(6, published_at=NOW - timedelta(days=400))
+    past = article(6, published_at=NOW - timedelta(days=29))
     # A feed date without an offset counts as UTC (and must not break the comparison).
     far_naive = article(7, published_at=(NOW + timedelta(days=2)).replace(tzinfo=None))
     soon_naive = article(8, published_at=(NOW + timedelta(minutes=30)).replace(tzinfo=None))
@@ -214,3 +215,78 @@ def test_an_expectation_gx_cannot_evaluate_fails_the_task(monkeypatch):
     monkeypatch.setattr(validate_module, "_frame", lambda arts, suite: real_frame(arts, suite).drop(columns="published_at"))
     with pytest.raises(RuntimeError, match=r"could not evaluate expect_column_values_to_be_between\(published_at\)"):
         run([article(1)])
+
+
+def test_published_too_long_ago():
+    old = article(1, published_at=NOW - timedelta(days=31))
+    edge = article(2, "en", published_at=NOW - timedelta(days=30))
+    articles = [old, edge, article(3)]
+    batch = run(articles)
+    check_only_bad_quarantined(batch, articles, old)
+    record = batch.quarantined[0]
+    assert record.reason == "published_at is too old (2024-05-19 06:00 UTC, earliest allowed 2024-05-20 06:00 UTC)"
+    assert record.expectation == "expect_column_values_to_be_between(published_at)"
+    assert record.value == "2024-05-19T06:00:00+00:00"
+    # no lower bound when the topic sets none
+    assert run(articles, ValidationRules(max_age_days=None)).quarantined == []
+
+
+def test_duplicate_url_in_batch_keeps_the_first_copy():
+    first, other, copy = article(1), article(2, "en"), article(3, url="https://news.example.in/hi/story-1")
+    articles = [first, other, copy]
+    batch = run(articles)
+    check_only_bad_quarantined(batch, articles, copy)
+    record = batch.quarantined[0]
+    assert record.reason == "url appears more than once in the batch (an earlier copy is kept)"
+    assert record.expectation == "expect_column_values_to_be_unique(url)"
+    assert record.value == first.url
+    assert record.payload["guid"] == "guid-3"  # the copy's own record, not the first's
+    assert batch.results["expect_column_values_to_be_unique(url)"] == {"success": False, "unexpected_count": 2}
+
+
+@pytest.mark.parametrize("relevance", [1.5, -0.1])
+def test_relevance_out_of_range(relevance):
+    articles = [article(1), article(2, relevance=relevance), article(3, relevance=1.0)]
+    batch = run(articles)
+    check_only_bad_quarantined(batch, articles, articles[1])
+    assert batch.quarantined[0].reason == f"relevance {relevance!r} is not between 0.0 and 1.0"
+    assert batch.quarantined[0].expectation == "expect_column_values_to_be_between(relevance)"
+    assert batch.quarantined[0].value == str(relevance)
+
+
+def test_relevance_not_a_number():
+    articles = [article(1, relevance=float("nan")), article(2)]
+    batch = run(articles)
+    check_only_bad_quarantined(batch, articles, articles[0])
+    assert batch.quarantined[0].reason == "relevance is missing"
+    assert batch.quarantined[0].expectation == "expect_column_values_to_not_be_null(relevance)"
+
+
+def test_title_that_is_the_site_name():
+    masthead = article(1, "en", title="The World Desk", source="the  World Desk")
+    hindi = article(2, title="समाचार दर्पण |", source="समाचार दर्पण")
+    fine = article(3, "en", title="Kim Jong Un meets Putin", source="The World Desk")
+    no_source = article(4, "en", source=None)
+    articles = [masthead, hindi, fine, no_source]
+    batch = run(articles)
+    assert [q.item_key for q in batch.quarantined] == [masthead.url, hindi.url]
+    assert batch.valid == [fine, no_source]
+    record = batch.quarantined[0]
+    assert record.reason == "title is the site name (The World Desk)"
+    assert record.expectation == ("expect_select_column_values_to_be_unique_within_record"
+                                  "(title_key, site_name_key)")
+    assert record.value == "The World Desk"
+
+
+def test_gx_result_is_kept_compact_for_storage():
+    long_text = HI_TEXT * 3000  # over max_text_chars
+    articles = [article(1, text=long_text), article(2)]
+    batch = run(articles)
+    result = batch.gx_result
+    assert result["suite_name"] == "incoming_articles" and result["success"] is False
+    assert result["statistics"]["evaluated_expectations"] == 19
+    assert len(json.dumps(result)) < 60_000
+    lengths = next(r for r in result["results"]
+                   if r["expectation_config"]["type"] == "expect_column_value_lengths_to_be_between")
+    assert "unexpected_list" not in lengths["result"]
+    assert all(len(v) <= 200 for v in lengths["result"]["partial_unexpected_list"])

@@ -159,12 +159,17 @@ def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> Send
     return result
 
 
+def unsent(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
+    """Alerts not sent: pending ones, and in-doubt ones (status 'sending')."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("""SELECT id, kind, status, subject, created_at, sending_since, attempts, last_error FROM alerts
+                       WHERE topic = %s AND status IN ('pending', 'sending') ORDER BY id""", (topic,))
+        return cur.fetchall()
+
+
 def in_doubt(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
     """Alerts whose sender died mid-send: maybe delivered, maybe not. A person decides."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("""SELECT id, kind, subject, sending_since, attempts FROM alerts
-                       WHERE topic = %s AND status = 'sending' ORDER BY id""", (topic,))
-        return cur.fetchall()
+    return [a for a in unsent(conn, topic) if a["status"] == "sending"]
 
 
 def release_in_doubt(conn: psycopg.Connection, alert_id: int, *, delivered: bool) -> bool:

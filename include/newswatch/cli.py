@@ -1,4 +1,5 @@
-"""`newswatch` command: migrate, seed, run one pass of the pipeline, print a run summary.
+"""`newswatch` command: migrate, seed, run one pass of the pipeline, print a run summary or a
+report of the last runs, build the validation Data Docs.
 
 Outside Airflow the database comes from NEWSWATCH_DATABASE_URL (else the embedded Postgres)
 and mail goes to NEWSWATCH_SMTP_URL (smtp://host:port), else to .eml files in the outbox.
@@ -41,6 +42,20 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--topic", type=Path, default=DEFAULT_TOPIC, help="topic YAML file")
         if name == "summary":
             p.add_argument("--run-id")
+    p = sub.add_parser("report", help="the last runs, the quarantine reasons and the feed health")
+    p.add_argument("--topic", type=Path, default=DEFAULT_TOPIC, help="topic YAML file")
+    p.add_argument("--runs", type=int, default=10, help="how many runs to list (default 10)")
+    p.add_argument("--days", type=int, default=7, help="quarantine reasons of the last N days (default 7)")
+    p = sub.add_parser("alerts", help="alerts not sent yet, and settling one whose sender stopped mid-send")
+    p.add_argument("--topic", type=Path, default=DEFAULT_TOPIC, help="topic YAML file")
+    settle = p.add_mutually_exclusive_group()
+    settle.add_argument("--delivered", type=int, metavar="ID", help="an in-doubt alert did arrive: mark it sent")
+    settle.add_argument("--resend", type=int, metavar="ID", help="an in-doubt alert did not arrive: send it again")
+    p = sub.add_parser("docs", help="build the Great Expectations Data Docs from the stored validation results")
+    p.add_argument("--topic", type=Path, default=None, help="only this topic's runs (default: all)")
+    p.add_argument("--runs", type=int, default=30, help="results of the last N runs (default 30)")
+    p.add_argument("--out", type=Path, default=None, help="folder (default $NEWSWATCH_HOME/data_docs)")
+    p.add_argument("--open", action="store_true", help="open the index in a browser")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(message)s")
@@ -63,6 +78,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from newswatch.demo import run_demo
 
         return run_demo()
+    if args.command == "docs":
+        return _docs(args)
     topic = load_topic(args.topic)
     if args.command == "check":
         print(f"{args.topic}: ok ({len(topic.feeds)} feeds, {len(topic.keyword_groups)} keyword groups)")
@@ -76,12 +93,70 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"seeds: {total} in {topic.seed_path()}, {inserted} newly stored")
         return 0
     if args.command == "run":
-        print(pipeline.run_once(topic, _deliverer()))
+        from newswatch.quality import BatchRejectedError, StoredDataError
+
+        try:
+            print(pipeline.run_once(topic, _deliverer()))
+        except (BatchRejectedError, StoredDataError, pipeline.AllFeedsFailedError) as exc:
+            print(f"newswatch: run failed: {exc}\n(`newswatch report` shows the runs)", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "alerts":
+        return _alerts(args, topic)
+    if args.command == "report":
+        from newswatch.report import report
+
+        migrate()
+        with connect() as conn:
+            print(report(conn, topic.name, runs=args.runs, days=args.days), end="")
         return 0
     from newswatch.summary import run_summary
 
     with connect() as conn:
         print(run_summary(conn, topic, args.run_id))
+    return 0
+
+
+def _alerts(args: argparse.Namespace, topic) -> int:
+    from newswatch import alerts
+    from newswatch.db import connect
+    from newswatch.migrate import migrate
+
+    migrate()
+    with connect() as conn:
+        alert_id = args.delivered or args.resend
+        if alert_id:
+            if not alerts.release_in_doubt(conn, alert_id, delivered=bool(args.delivered)):
+                print(f"newswatch: alert {alert_id} is not in doubt (only an alert whose sender stopped "
+                      "mid-send can be settled)", file=sys.stderr)
+                return 1
+            print(f"alert {alert_id}: " + ("marked sent" if args.delivered else "back in the queue; the next run sends it"))
+            return 0
+        waiting = alerts.unsent(conn, topic.name)
+    if not waiting:
+        print("every alert is sent")
+    for a in waiting:
+        state = ("IN DOUBT since " + f"{a['sending_since']:%Y-%m-%d %H:%M} UTC: the sender stopped mid-send. Check the "
+                 f"mailbox, then `newswatch alerts --delivered {a['id']}` or `--resend {a['id']}`"
+                 if a["status"] == "sending" else f"pending, {a['attempts']} attempts; last error: {a['last_error'] or '-'}")
+        print(f"#{a['id']} {a['kind']} {a['created_at']:%Y-%m-%d %H:%M} UTC · {a['subject']}\n    {state}")
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from newswatch.data_docs import build_data_docs
+    from newswatch.db import connect
+    from newswatch.migrate import migrate
+
+    migrate()
+    topic = load_topic(args.topic).name if args.topic else None
+    with connect() as conn:
+        index = build_data_docs(conn, args.out, topic=topic, runs=args.runs)
+    print(f"Data Docs: {index}")
+    if args.open and not webbrowser.open(index.as_uri()):
+        print("(no browser here: open the file above)")
     return 0
 
 

@@ -91,6 +91,12 @@ class ValidationRules(Strict):
     min_text_chars: int = Field(default=200, ge=0)
     max_text_chars: int = Field(default=200_000, gt=0)
     max_future_minutes: int = Field(default=60, ge=0)
+    max_age_days: int | None = Field(default=30, ge=1)  # published earlier is quarantined; null: no limit
+    # Batch level: when the batch as a whole looks broken, nothing of it is loaded and the run fails.
+    batch_min_pages: int = Field(default=4, ge=1)  # below this many fetched pages, no share is judged
+    batch_max_without_text: float = Field(default=0.5, ge=0, le=1)  # share of pages with no usable text
+    relevant_baseline_runs: int = Field(default=5, ge=1)  # successful runs that set "the usual"
+    relevant_baseline_min: int = Field(default=5, ge=1)  # their median relevant entries to expect some
 
 
 class HttpSettings(Strict):
@@ -100,6 +106,54 @@ class HttpSettings(Strict):
     max_parallel: int = Field(default=8, ge=1)  # page fetches at once within one task
     per_host: int = Field(default=2, ge=1)  # of which at most this many to one site
     respect_robots: bool = True
+
+
+class DedupeSettings(Strict):
+    """Near-duplicate dedupe (MinHash-LSH) and story grouping thresholds; tuned on the labelled
+    set in tests/fixtures/dedupe/. Changing shingle_size, bands or rows changes the stored band
+    hashes: the index must then be rebuilt (newswatch.dedupe.reindex)."""
+
+    shingle_size: int = Field(default=3, ge=1, le=8)  # words per shingle
+    bands: int = Field(default=42, ge=1)  # LSH bands x rows <= 128 permutations
+    rows: int = Field(default=3, ge=1)
+    jaccard: float = Field(default=0.5, ge=0, le=1)  # estimated Jaccard at or above: near-duplicate
+    containment: float = Field(default=0.6, ge=0, le=1)  # or the shorter text this much inside the longer
+    min_shingles: int = Field(default=25, ge=1)  # containment counts only for a shorter text this long
+    title_jaccard: float = Field(default=0.35, ge=0, le=1)  # a lower Jaccard suffices with ...
+    title_similarity: float = Field(default=90, ge=0, le=100)  # ... titles this alike (rapidfuzz, 0-100)
+    story_window_days: float = Field(default=3, gt=0)  # stories join articles published this close
+    story_min_score: float = Field(default=0.3, ge=0, le=1)  # weighted Jaccard of story features
+    story_min_shared: float = Field(default=2.5, ge=0)  # and at least this much shared feature weight
+    story_min_score_undated: float = Field(default=0.5, ge=0, le=1)  # a dated article vs a seed (no date)
+
+    @model_validator(mode="after")
+    def _fits(self) -> "DedupeSettings":
+        if self.bands * self.rows > 128:
+            raise ValueError("bands x rows must be at most 128 (the MinHash permutations)")
+        return self
+
+
+class ConceptEntry(Strict):
+    """One concept of the claim lexicon with its Hindi and English words (any inflection the
+    light stemmer in newswatch.claims does not fold must be listed)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    hi: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    weight: float = Field(default=1.0, gt=0)  # how much sharing it makes two claims alike
+
+
+class ClaimSettings(Strict):
+    """Claim novelty (newswatch.claims): a claim is new when its nearest known claim's
+    similarity is below new_threshold. Tuned on tests/fixtures/claims/seed_claims.yaml."""
+
+    new_threshold: float = Field(default=0.6, ge=0, le=1)
+    background_concepts: list[str] = Field(default_factory=list)  # ids every claim of the topic names
+    background_weight: float = Field(default=0.25, ge=0, le=1)  # their weight in the fingerprint
+    number_weight: float = Field(default=1.5, ge=0)  # numbers and months weigh more than words
+    number_conflict_factor: float = Field(default=0.5, ge=0, le=1)  # both give numbers, none shared
+    min_concept_weight: float = Field(default=1.5, ge=0)  # thinner fingerprints are not compared
+    min_shared_weight: float = Field(default=2.0, ge=0)  # less shared (non-background) weight: 0
 
 
 class Topic(Strict):
@@ -118,6 +172,9 @@ class Topic(Strict):
     search: SearchFeeds | None = None
     validation: ValidationRules = ValidationRules()
     http: HttpSettings = HttpSettings()
+    concepts: list[ConceptEntry] = Field(default_factory=list)  # claim concept lexicon
+    claims: ClaimSettings = ClaimSettings()
+    dedupe: DedupeSettings = DedupeSettings()
     send_empty_digest: bool = False
     silent_zero_runs: int = Field(default=3, ge=1)  # runs in a row with no entries → an alert
     seed_dir: str = "../seed_corpus"  # relative to the topic file
@@ -182,9 +239,20 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise TopicConfigError(f"{path}: expected a mapping at the top level")
     base = raw.pop("extends", None)
     if base:
-        # A variant of another topic (the demo: same keywords, loopback feeds): its keys win.
-        return {**_read_yaml((path.parent / base).resolve()), **raw}
+        # A variant of another topic (the demo: same keywords, loopback feeds): its keys win,
+        # mapping by mapping, so it can change one threshold without copying the section.
+        return _merge(_read_yaml((path.parent / base).resolve()), raw)
     return raw
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value  # lists and scalars (and null) replace
+    return merged
 
 
 def load_topic(path: str | Path) -> Topic:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from newswatch import alerts, dedupe, feed_health, feeds, novelty, store
+from newswatch import alerts, dedupe, feed_health, feeds, novelty, store, stories
 from newswatch.config import Topic
 from newswatch.db import connect
 from newswatch.digest import build_digest
@@ -149,20 +149,73 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
 
 def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | None = None) -> DedupeBatch:
     with timed(db_url, topic, run_id, "dedupe"), connect(db_url) as conn:
-        result = dedupe.dedupe_articles(conn, batch.articles)
-    log.info("dedupe: %d new, %d duplicates", len(result.new), len(result.duplicates))
+        result = dedupe.dedupe_articles(conn, batch.articles, topic.dedupe)
+    log.info("dedupe: %d new, %d duplicates (%s), %d near-duplicate candidates verified", len(result.new),
+             len(result.duplicates), dict(Counter(d.layer for d in result.duplicates)), result.candidates_checked)
     return result
 
 
-def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None = None) -> ValidatedBatch:
-    """Validate every article about to be stored (new ones and republications)."""
+def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None = None, *,
+             results: list[FeedResult] | None = None, extracted: ExtractBatch | None = None) -> ValidatedBatch:
+    """Validate every article about to be stored (new ones and republications) row by row, then
+    judge the batch as a whole (newswatch.quality). Both results are stored with the run. A
+    broken batch is rejected here, before load: the run is recorded failed with the reason and
+    BatchRejectedError is raised, so nothing of it is loaded."""
+    from newswatch import quality
     from newswatch.validate import validate_batch  # Great Expectations: import only when used
 
+    results, extracted = results or [], extracted or ExtractBatch()
     to_store = batch.new + [d.article for d in batch.duplicates if d.article is not None]
     with timed(db_url, topic, run_id, "validate"):
         result = validate_batch(to_store, topic.languages, topic.validation)
-    log.info("validate: %d valid, %d quarantined", len(result.valid), len(result.quarantined))
-    return result
+        with connect(db_url) as conn:
+            run = store.run_pk(conn, topic.name, run_id)
+            checks = quality.batch_checks(topic.validation, results, extracted, quality.recent_relevant(
+                conn, topic.name, run, topic.validation.relevant_baseline_runs))
+            summary = {k: v for k, v in result.results.items() if k != "evaluated"}
+            quality.store_result(conn, run, "incoming_articles", "validate", success=not result.quarantined,
+                                 evaluated=len(summary), failed=sum(not v["success"] for v in summary.values()),
+                                 summary=summary, result=result.gx_result)
+            quality.store_result(conn, run, "incoming_batch", "validate", success=all(c["success"] for c in checks),
+                                 evaluated=len(checks), failed=sum(not c["success"] for c in checks),
+                                 summary={c["name"]: c for c in checks}, result={"checks": checks})
+            reason = quality.rejection_reason(checks)
+            if reason:
+                quarantined = [q for r in results for q in r.quarantined] + extracted.quarantined + result.quarantined
+                store.merge_run(conn, run, status="failed", finished=True, stats={
+                    **run_stats(results, extracted, batch, result, quarantined),
+                    "articles_loaded": 0, "republications_stored": 0,
+                    "batch_checks": checks, "failure": {"stage": "validate", "reason": reason}})
+                quality.forget_feed_validators(conn, topic.name, [r.feed_url for r in results if r.status == "ok"])
+    log.info("validate: %d valid, %d quarantined; batch checks: %s", len(result.valid), len(result.quarantined),
+             "; ".join(f"{c['name']} {'ok' if c['success'] else 'FAILED'} ({c['message']})" for c in checks))
+    if reason:
+        raise quality.BatchRejectedError(reason)
+    return result.model_copy(update={"gx_result": {}})  # stored above; XCom need not carry it
+
+
+def check_stored(topic: Topic, run_id: str, db_url: str | None = None) -> dict:
+    """The after-load suite against the stored tables; results stored with the run. An
+    inconsistency marks the run failed and raises StoredDataError."""
+    from newswatch import quality
+
+    with timed(db_url, topic, run_id, "check_stored"):
+        with connect(db_url) as conn:
+            run = store.run_pk(conn, topic.name, run_id)
+        outcome = quality.check_stored(db_url, run)
+        with connect(db_url) as conn:
+            quality.store_result(conn, run, "stored_articles", "check_stored", success=outcome["success"],
+                                 evaluated=outcome["evaluated"], failed=outcome["failed"],
+                                 summary=outcome["summary"], result=outcome["result"])
+            if not outcome["success"]:
+                reason = "stored data inconsistent: " + quality.describe_failures(outcome["summary"])
+                store.merge_run(conn, run, status="failed", finished=True,
+                                stats={"failure": {"stage": "check_stored", "reason": reason}})
+    log.info("check_stored: %d of %d expectations met%s", outcome["evaluated"] - outcome["failed"],
+             outcome["evaluated"], "" if outcome["success"] else f"; {quality.describe_failures(outcome['summary'])}")
+    if not outcome["success"]:
+        raise quality.StoredDataError(reason)
+    return {k: outcome[k] for k in ("success", "evaluated", "failed", "summary")}
 
 
 def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: ExtractBatch, deduped: DedupeBatch,
@@ -182,18 +235,25 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
                 if article_id is not None:
                     new_ids.append(article_id)
         loaded = len(new_ids)
+        stored_ids = list(new_ids)  # and the republications stored as duplicates
         for article in validated.valid:
             decision = republished.get(article.url)
             if decision is None:
                 continue
             original = decision.duplicate_of_id or _id_of(conn, decision.duplicate_of_url)
-            stored_dups += store.insert_article(conn, topic.name, article, run=run, duplicate_of=original,
-                                                duplicate_layer=decision.layer,
-                                                similarity=decision.similarity) is not None
+            copy_id = store.insert_article(conn, topic.name, article, run=run, duplicate_of=original,
+                                           duplicate_layer=decision.layer, similarity=decision.similarity)
+            if copy_id is not None:
+                stored_dups += 1
+                stored_ids.append(copy_id)
         store.upsert_quarantine(conn, topic.name, run, quarantined)
-        assessed = novelty.assess_articles(conn, topic, new_ids)
-        stats = {**run_stats(results, extracted, deduped, validated, quarantined),
-                 "articles_loaded": loaded, "republications_stored": stored_dups, **assessed.stats()}
+        # the near-duplicate index and stories first: novelty reads the stories
+        dedupe.index_articles(conn, topic, stored_ids)
+        stories.assign_stories(conn, topic, stored_ids)
+        novelty.assess_articles(conn, topic, new_ids)
+        # counted from what the run stored: a retry of a load that committed stores nothing new
+        # and must not overwrite the counts with zeros
+        stats = {**run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run)}
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
                      "load": round(time.perf_counter() - started, 3)}
         store.merge_run(conn, run, stats=stats, durations=durations)
@@ -231,7 +291,7 @@ def run_stats(results: list[FeedResult], extracted: ExtractBatch, deduped: Dedup
         "duplicates": len(duplicates),
         "duplicates_by_layer": dict(Counter(d.layer for d in duplicates)),
         "duplicate_details": [{"url": d.raw_url or d.url, "title": d.title, "layer": d.layer,
-                               "of": d.duplicate_of_url}
+                               "of": d.duplicate_of_url, "similarity": d.similarity, "rule": d.rule}
                               for d in duplicates][:200],
         "validated": len(validated.valid),
         "quarantined": len(quarantined),
@@ -269,7 +329,8 @@ def run_once(topic: Topic, deliver: alerts.Deliver, run_id: str | None = None, d
     results = [fetch_feed(topic, spec, db_url) for spec in plan_feeds(topic, run_id, db_url)]
     extracted = extract(topic, run_id, results, db_url)
     deduped = dedupe_batch(topic, run_id, extracted, db_url)
-    validated = validate(topic, run_id, deduped, db_url)
+    validated = validate(topic, run_id, deduped, db_url, results=results, extracted=extracted)
     load(topic, run_id, results, extracted, deduped, validated, db_url)
+    check_stored(topic, run_id, db_url)
     send_alerts(topic, run_id, deliver, db_url)
     return finish_run(topic, run_id, db_url)

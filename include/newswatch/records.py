@@ -102,10 +102,16 @@ class DuplicateDecision(Record):
     raw_url: str | None = None  # the link as the feed wrote it, when that differs
     guid: str | None = None
     title: str
-    layer: Literal["url", "guid", "content_hash"]
+    layer: Literal["url", "guid", "content_hash", "minhash"]
     duplicate_of_id: int | None = None  # stored article id, when the original is stored
     duplicate_of_url: str  # the original's URL (or seed:// URL)
-    similarity: float = 1.0
+    similarity: float = 1.0  # the score that decided: 1.0 for exact layers; minhash: Jaccard or containment
+    # minhash layer: the estimated Jaccard of word shingles, the share of the shorter text inside
+    # the longer (a truncated copy), the titles' similarity (0-100), and which of them decided
+    jaccard: float | None = None
+    containment: float | None = None
+    title_similarity: float | None = None
+    rule: Literal["jaccard", "containment", "title"] | None = None
     article: Article | None = None  # set when the copy itself is stored (new URL, known text)
 
 
@@ -118,6 +124,7 @@ class ExtractBatch(Record):
 class DedupeBatch(Record):
     new: list[Article] = Field(default_factory=list)
     duplicates: list[DuplicateDecision] = Field(default_factory=list)
+    candidates_checked: int = 0  # LSH candidates verified (stored and within the batch)
 
 
 class ValidatedBatch(Record):

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
@@ -215,10 +216,9 @@ def new_claims_of_articles(conn: psycopg.Connection, article_ids: list[int]) -> 
     found: dict[int, list[dict[str, Any]]] = {}
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            """SELECT c.article_id, c.sentence, c.speaker, c.similarity, n.sentence AS nearest_sentence,
+            """SELECT c.article_id, c.sentence, c.speaker, c.similarity, c.nearest_sentence,
                       na.title AS nearest_title
-               FROM claims c LEFT JOIN claims n ON n.id = c.nearest_claim_id
-                             LEFT JOIN articles na ON na.id = n.article_id
+               FROM claims c LEFT JOIN articles na ON na.id = c.nearest_article_id
                WHERE c.article_id = ANY(%s) AND c.is_new ORDER BY c.article_id, c.position""",
             (article_ids,),
         )
@@ -236,6 +236,105 @@ def story_heads(conn: psycopg.Connection, story_ids: list[int]) -> dict[int, dic
             (story_ids,),
         )
         return {row["story_id"]: row for row in cur}
+
+
+def article_texts(conn: psycopg.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """What novelty reads of articles: text, language, story and run, in id order."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT id, title, text, language, story_id, run_id, canonical_url, is_seed FROM articles
+               WHERE id = ANY(%s) ORDER BY id""",
+            (ids,),
+        )
+        return cur.fetchall()
+
+
+def earlier_in_story(conn: psycopg.Connection, story_id: int, before_id: int, limit: int) -> list[dict[str, Any]]:
+    """The story's articles stored before `before_id` (seeds first, then the newest), at most `limit`."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT id, title, text, language, canonical_url, is_seed, run_id FROM articles
+               WHERE story_id = %s AND id < %s AND duplicate_of IS NULL
+               ORDER BY is_seed DESC, id DESC LIMIT %s""",
+            (story_id, before_id, limit),
+        )
+        return cur.fetchall()
+
+
+def known_claims(conn: psycopg.Connection, *, ids: list[int] | None = None,
+                 hashes: list[str] | None = None) -> list[dict[str, Any]]:
+    """Stored claims by claim id or by normalised hash, each with its article (id, title, URL)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT c.id AS claim_id, c.sentence, c.speaker, c.cue, c.language, c.normalized_hash,
+                      a.id, a.title, a.canonical_url
+               FROM claims c JOIN articles a ON a.id = c.article_id
+               WHERE c.id = ANY(%s) OR c.normalized_hash = ANY(%s) ORDER BY c.id""",
+            (ids or [], hashes or []),
+        )
+        return cur.fetchall()
+
+
+def insert_claims(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert claims (a retry finds them stored: ON CONFLICT keeps the first). Returns the ids
+    of the rows inserted now."""
+    inserted = []
+    for row in rows:
+        found = conn.execute(
+            """INSERT INTO claims (topic, article_id, sentence, speaker, normalized_hash, is_new, language, cue,
+                                   position, story_id, is_seed, concepts, nearest_article_id, nearest_sentence,
+                                   similarity)
+               VALUES (%(topic)s, %(article_id)s, %(sentence)s, %(speaker)s, %(normalized_hash)s, %(is_new)s,
+                       %(language)s, %(cue)s, %(position)s, %(story_id)s, %(is_seed)s, %(concepts)s,
+                       %(nearest_article_id)s, %(nearest_sentence)s, %(similarity)s)
+               ON CONFLICT (article_id, normalized_hash) DO NOTHING RETURNING id""",
+            row,
+        ).fetchone()
+        if found:
+            inserted.append(found[0])
+    return inserted
+
+
+def set_novelty(conn: psycopg.Connection, article_id: int, is_new: bool, novelty: dict[str, Any]) -> None:
+    conn.execute("UPDATE articles SET is_new_development = %s, novelty = %s WHERE id = %s",
+                 (is_new, Jsonb(novelty), article_id))
+
+
+def unassessed_seeds(conn: psycopg.Connection, topic: str) -> list[int]:
+    return [row[0] for row in conn.execute(
+        "SELECT id FROM articles WHERE topic = %s AND is_seed AND is_new_development IS NULL ORDER BY id",
+        (topic,))]
+
+
+def run_counts(conn: psycopg.Connection, run: int) -> dict[str, int]:
+    """What a run stored: articles, republications, new developments, stories opened, claims."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT count(*) FILTER (WHERE duplicate_of IS NULL) AS articles_loaded,
+                      count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS republications_stored,
+                      count(*) FILTER (WHERE is_new_development) AS new_developments,
+                      count(*) FILTER (WHERE is_new_development IS FALSE) AS articles_not_new,
+                      count(*) FILTER (WHERE (novelty->>'new_story')::boolean) AS new_stories,
+                      (SELECT count(*) FROM claims c JOIN articles a ON a.id = c.article_id
+                       WHERE a.run_id = %(run)s) AS claims_extracted,
+                      (SELECT count(*) FROM claims c JOIN articles a ON a.id = c.article_id
+                       WHERE a.run_id = %(run)s AND c.is_new) AS claims_new
+               FROM articles WHERE run_id = %(run)s AND NOT is_seed""",
+            {"run": run},
+        )
+        return cur.fetchone()
+
+
+def novelty_of_run(conn: psycopg.Connection, run: int) -> list[dict[str, Any]]:
+    """The run's new (non-duplicate) articles with their novelty decision, new developments first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT id, title, is_new_development, novelty FROM articles
+               WHERE run_id = %s AND duplicate_of IS NULL AND NOT is_seed
+               ORDER BY is_new_development DESC NULLS LAST, id""",
+            (run,),
+        )
+        return cur.fetchall()
 
 
 # --- quarantine ---------------------------------------------------------------------------
@@ -268,3 +367,144 @@ def quarantine_of_run(conn: psycopg.Connection, run: int) -> list[dict[str, Any]
             (run,),
         )
         return cur.fetchall()
+
+
+# --- near-duplicate index and stories ---------------------------------------------------
+
+_PGCOPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+_PGCOPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
+_BAND_ROW = [("nfields", ">i2"), ("l1", ">i4"), ("band", ">i2"), ("l2", ">i4"), ("hash", ">i8"),
+             ("l3", ">i4"), ("article_id", ">i8")]
+
+
+def texts_to_index(conn: psycopg.Connection, ids: list[int]) -> list[tuple[int, str, bool]]:
+    """(id, text, is original) of those of `ids` with no MinHash signature stored yet."""
+    return conn.execute(
+        """SELECT id, text, duplicate_of IS NULL FROM articles
+           WHERE id = ANY(%s) AND minhash IS NULL ORDER BY id""",
+        (ids,),
+    ).fetchall()
+
+
+def unindexed_ids(conn: psycopg.Connection, topic: str, *, seeds_only: bool = False, limit: int = 5000) -> list[int]:
+    """Articles of the topic without a signature (stored before the index existed), oldest first."""
+    rows = conn.execute(
+        """SELECT id FROM articles WHERE topic = %s AND minhash IS NULL AND (is_seed OR NOT %s)
+           ORDER BY id LIMIT %s""",
+        (topic, seeds_only, limit),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def clear_index(conn: psycopg.Connection, topic: str) -> None:
+    """Drop the topic's signatures and band rows (before a rebuild with other settings)."""
+    conn.execute("""DELETE FROM article_bands b USING articles a
+                    WHERE a.id = b.article_id AND a.topic = %s""", (topic,))
+    conn.execute("UPDATE articles SET minhash = NULL, shingle_count = NULL WHERE topic = %s", (topic,))
+
+
+def seed_ids(conn: psycopg.Connection, topic: str) -> list[int]:
+    return [row[0] for row in conn.execute(
+        "SELECT id FROM articles WHERE topic = %s AND is_seed ORDER BY id", (topic,)).fetchall()]
+
+
+def store_signatures(conn: psycopg.Connection, ids: list[int], blobs: list[bytes], shingle_counts: list[int]) -> None:
+    """Set minhash and shingle_count of many articles in one statement."""
+    conn.execute(
+        """UPDATE articles a SET minhash = s.minhash, shingle_count = s.n
+           FROM unnest(%s::bigint[], %s::bytea[], %s::int[]) AS s(id, minhash, n) WHERE a.id = s.id""",
+        (ids, blobs, shingle_counts),
+    )
+
+
+_BAND_TABLES = {"article_bands": "article_id", "claim_bands": "claim_id"}  # LSH index → the key it points at
+
+
+def copy_bands(conn: psycopg.Connection, article_ids, band_hashes, table: str = "article_bands") -> int:
+    """COPY (band, hash, id) rows into an LSH band table (article_bands, or claim_bands with
+    claim ids) in Postgres' binary format, built with numpy: `band_hashes` is (n x bands)
+    int64, `article_ids` n ids. Returns rows written."""
+    import numpy as np
+
+    hashes = np.asarray(band_hashes, dtype=np.int64)
+    n, bands = hashes.shape
+    if n == 0:
+        return 0
+    rows = np.empty(n * bands, dtype=_BAND_ROW)
+    rows["nfields"], rows["l1"], rows["l2"], rows["l3"] = 3, 2, 8, 8
+    rows["band"] = np.tile(np.arange(bands, dtype=np.int16), n)
+    rows["hash"] = hashes.reshape(-1)
+    rows["article_id"] = np.repeat(np.asarray(article_ids, dtype=np.int64), bands)
+    statement = sql.SQL("COPY {} (band, hash, {}) FROM STDIN (FORMAT BINARY)").format(
+        sql.Identifier(table), sql.Identifier(_BAND_TABLES[table]))
+    with conn.cursor() as cur, cur.copy(statement) as copy:
+        copy.write(_PGCOPY_HEADER)
+        step = 1 << 18
+        for start in range(0, len(rows), step):
+            copy.write(rows[start : start + step].tobytes())
+        copy.write(_PGCOPY_TRAILER)
+    return len(rows)
+
+
+def band_candidates(conn: psycopg.Connection, query_index: list[int], bands: list[int],
+                    hashes: list[int], table: str = "article_bands") -> list[tuple[int, int]]:
+    """(query index, stored id) for every stored article (or claim) sharing a (band, hash) with
+    a query: one indexed join for the whole batch, whatever the corpus size."""
+    statement = sql.SQL(
+        """SELECT DISTINCT q.i, b.{}
+           FROM unnest(%s::int[], %s::smallint[], %s::bigint[]) AS q(i, band, hash)
+           JOIN {} b ON b.band = q.band AND b.hash = q.hash""").format(
+        sql.Identifier(_BAND_TABLES[table]), sql.Identifier(table))
+    return conn.execute(statement, (query_index, bands, hashes)).fetchall()
+
+
+def signatures_of(conn: psycopg.Connection, ids: list[int]) -> list[tuple[int, str, str, bytes, int]]:
+    """(id, canonical_url, title, minhash, shingle_count) of the given articles that have one."""
+    return conn.execute(
+        """SELECT id, canonical_url, title, minhash, shingle_count FROM articles
+           WHERE id = ANY(%s) AND minhash IS NOT NULL""",
+        (ids,),
+    ).fetchall()
+
+
+def story_rows(conn: psycopg.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """What story grouping needs of the given articles, oldest id first."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT id, topic, story_id, duplicate_of, is_seed, entities,
+                      COALESCE(published_at, CASE WHEN is_seed THEN NULL ELSE fetched_at END) AS day
+               FROM articles WHERE id = ANY(%s) ORDER BY id""",
+            (ids,),
+        )
+        return cur.fetchall()
+
+
+def story_candidates(conn: psycopg.Connection, topic: str, start: datetime | None, end: datetime | None,
+                     exclude: list[int], limit: int = 5000) -> list[dict[str, Any]]:
+    """Originals of the topic that have a story, published in [start, end], plus the undated
+    ones (seeds): both halves are index range scans on (topic, published_at)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """(SELECT id, story_id, is_seed, entities, published_at AS day FROM articles
+                WHERE topic = %(topic)s AND published_at BETWEEN %(start)s AND %(end)s
+                  AND story_id IS NOT NULL AND duplicate_of IS NULL AND id <> ALL(%(exclude)s)
+                ORDER BY published_at DESC LIMIT %(limit)s)
+               UNION ALL
+               (SELECT id, story_id, is_seed, entities,
+                       CASE WHEN is_seed THEN NULL ELSE fetched_at END AS day FROM articles
+                WHERE topic = %(topic)s AND published_at IS NULL
+                  AND (is_seed OR fetched_at BETWEEN %(start)s AND %(end)s)
+                  AND story_id IS NOT NULL AND duplicate_of IS NULL AND id <> ALL(%(exclude)s)
+                LIMIT %(limit)s)""",
+            {"topic": topic, "start": start, "end": end, "exclude": exclude, "limit": limit},
+        )
+        return cur.fetchall()
+
+
+def set_stories(conn: psycopg.Connection, ids: list[int], story_ids: list[int]) -> None:
+    """Set story_id of many articles in one statement; an article that has one keeps it."""
+    conn.execute(
+        """UPDATE articles a SET story_id = s.story FROM unnest(%s::bigint[], %s::bigint[]) AS s(id, story)
+           WHERE a.id = s.id AND a.story_id IS NULL""",
+        (ids, story_ids),
+    )

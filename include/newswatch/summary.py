@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import psycopg
 from psycopg.rows import dict_row
 
-from newswatch import store
+from newswatch import quality, store
 from newswatch.config import Topic
 from newswatch.feed_health import FAILING_LONG
 
@@ -18,6 +18,8 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
         return f"no run recorded for topic {topic.name}"
     s = run["stats"]
     lines = [f"newswatch run {run['run_id']} · topic {topic.name} · {run['status']}"]
+    if s.get("failure"):
+        lines.append(f"  ✗ failed in {s['failure']['stage']}: {s['failure']['reason']}")
     failed = s.get("feed_errors", [])
     lines.append(f"feeds: {s.get('feeds_ok', 0)} ok, {s.get('feeds_not_modified', 0)} not modified, "
                  f"{s.get('feeds_failed', 0)} failed (of {s.get('feeds_planned', 0)} due, "
@@ -35,7 +37,8 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
     lines.append(f"seeds: {s.get('seeds_total', 0)} in corpus ({s.get('seeds_inserted', 0)} stored this run)")
     lines.append(f"duplicates: {s.get('duplicates', 0)} {s.get('duplicates_by_layer', {})}")
     for dup in s.get("duplicate_details", []):
-        lines.append(f"  = {dup['title'][:70]} · {dup['url']}\n      [{dup['layer']}] duplicates {dup['of']}")
+        how = dup["layer"] if not dup.get("rule") else f"{dup['layer']}: {dup['rule']} {dup['similarity']:.2f}"
+        lines.append(f"  = {dup['title'][:70]} · {dup['url']}\n      [{how}] duplicates {dup['of']}")
     with conn.cursor(row_factory=dict_row) as cur:
         quarantined = store.quarantine_of_run(conn, run["id"])
         lines.append(f"quarantined: {len(quarantined)}")
@@ -46,6 +49,8 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
                        WHERE run_id = %s""", (run["id"],))
         counts = cur.fetchone()
         lines.append(f"loaded: {counts['new']} new articles, {counts['dup']} republications stored as duplicates")
+        lines += novelty_lines(conn, run["id"], s)
+        lines += validation_lines(conn, run["id"])
         cur.execute("SELECT id, kind, status, subject, destination, last_error FROM alerts WHERE run_id = %s",
                     (run["id"],))
         alerts = cur.fetchall()
@@ -53,8 +58,44 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
         lines.append("alert: none (nothing new)")
     for alert in alerts:
         where = alert["destination"] or f"pending ({alert['last_error'] or 'not sent yet'})"
+        if alert["status"] == "sending":  # its sender died mid-send: see newswatch alerts
+            where = "IN DOUBT: the sender stopped mid-send; check the mailbox, then `newswatch alerts`"
         lines.append(f"alert #{alert['id']} ({alert['kind']}) {alert['status']}: {alert['subject']} → {where}")
     durations = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(run["durations"].items()))
     if durations:
         lines.append(f"durations: {durations}")
     return "\n".join(lines)
+
+
+def validation_lines(conn: psycopg.Connection, run: int) -> list[str]:
+    """One line per suite stored with the run, naming what failed."""
+    lines = []
+    for v in quality.results_of_run(conn, run):
+        what = "batch checks passed" if v["suite"] == "incoming_batch" else "expectations met"
+        if not v["evaluated"]:
+            lines.append(f"validation {v['suite']}: nothing to validate")
+            continue
+        lines.append(f"validation {v['suite']}: {v['evaluated'] - v['failed']} of {v['evaluated']} {what}")
+        for name, item in v["summary"].items():
+            if item.get("success", True):
+                continue
+            detail = item.get("message") or f"{item.get('unexpected_count', 0)} row(s)"
+            lines.append(f"  ✗ {name}: {detail}")
+    return lines
+
+
+def novelty_lines(conn: psycopg.Connection, run: int, stats: dict) -> list[str]:
+    """Which new articles are new developments (in the digest) and why the others are not."""
+    rows = store.novelty_of_run(conn, run)
+    if not rows:
+        return []
+    new = [r for r in rows if r["is_new_development"]]
+    lines = [f"new developments: {len(new)} of {len(rows)} new articles ({stats.get('new_stories', 0)} new "
+             f"stories; {stats.get('claims_new', 0)} new claims of {stats.get('claims_extracted', 0)})"]
+    for row in rows:
+        novelty = row["novelty"] or {}
+        mark = "★" if row["is_new_development"] else "○ not alerted:"
+        nearest = novelty.get("nearest") or {}
+        against = f"; nearest known: {nearest['title'][:60]} ({nearest['why']})" if nearest.get("title") else ""
+        lines.append(f"  {mark} {row['title'][:70]} — {novelty.get('why', '?')}{against}")
+    return lines

@@ -2,9 +2,13 @@
 the suite in include/expectations/incoming_articles.json.
 
 An article that breaks any expectation is quarantined once, with every reason in words; the rest
-pass on in input order. The topic's values (languages, text bounds, latest allowed publication
-time) are GX suite parameters (`{"$PARAMETER": name}` in the JSON) supplied on each call, so the
-context and suite are built once per process while nothing from one batch reaches the next.
+pass on in input order. The topic's values (languages, text bounds, the publication window) are
+GX suite parameters (`{"$PARAMETER": name}` in the JSON) supplied on each call, so the context
+and suite are built once per process while nothing from one batch reaches the next.
+
+Two checks need more than one plain column: the title must not be the site name (derived
+columns `title_key`/`site_name_key`, compared as text), and a canonical URL must be unique in
+the batch (GX flags every copy; the first one is kept and only the later copies quarantined).
 """
 
 from __future__ import annotations
@@ -25,11 +29,26 @@ from great_expectations.data_context.types.base import ProgressBarsConfig  # noq
 
 from newswatch.config import ValidationRules  # noqa: E402
 from newswatch.records import Article, QuarantineRecord, ValidatedBatch  # noqa: E402
+from newswatch.textnorm import tokens  # noqa: E402
 
 SUITE_PATH = Path(__file__).resolve().parents[1] / "expectations" / "incoming_articles.json"
 DATETIME_COLUMNS = {"published_at", "fetched_at"}
 BLANK = r"^\s*$"
 MAX_VALUE_CHARS = 200
+UNIQUE = "expect_column_values_to_be_unique"
+NOT_SITE_NAME = "expect_select_column_values_to_be_unique_within_record"
+
+
+def _as_compared(text: str | None) -> str | None:
+    words = tokens(text or "")
+    return " ".join(words) or None
+
+
+# Columns computed from an article rather than read from it: (how, the field shown as the value).
+DERIVED: dict[str, tuple[Any, str]] = {
+    "title_key": (lambda a: _as_compared(a.title), "title"),
+    "site_name_key": (lambda a: _as_compared(a.source), "title"),
+}
 
 
 def validate_batch(articles: list[Article], languages: list[str], rules: ValidationRules,
@@ -42,6 +61,7 @@ def validate_batch(articles: list[Article], languages: list[str], rules: Validat
         "languages": list(languages),
         "min_text_chars": rules.min_text_chars,
         "max_text_chars": rules.max_text_chars,
+        "min_published_at": now - timedelta(days=rules.max_age_days) if rules.max_age_days else None,
         "max_published_at": now + timedelta(minutes=rules.max_future_minutes),
     }
     batch_definition, suite = _gx_suite()
@@ -52,15 +72,56 @@ def validate_batch(articles: list[Article], languages: list[str], rules: Validat
     results: dict[str, Any] = {"evaluated": len(articles)}
     for label, kind, kwargs, result in _in_suite_order(outcome.results, suite):
         _raise_if_errored(label, result)
+        rows = list(result.result.get("unexpected_index_list") or [])
+        if kind == UNIQUE:
+            rows = _later_copies(rows, [getattr(articles[row], kwargs["column"]) for row in rows])
         results[label] = {"success": bool(result.success),
                           "unexpected_count": int(result.result.get("unexpected_count", 0))}
-        for row in result.result.get("unexpected_index_list") or []:
-            value = getattr(articles[row], kwargs["column"])
+        for row in rows:
+            value = _value(articles[row], kwargs)
             failures.setdefault(row, []).append((label, _reason(kind, kwargs, value), _shown(value)))
 
     valid = [article for row, article in enumerate(articles) if row not in failures]
     quarantined = [_quarantine(articles[row], failures[row]) for row in sorted(failures)]
-    return ValidatedBatch(valid=valid, quarantined=quarantined, results=results)
+    return ValidatedBatch(valid=valid, quarantined=quarantined, results=results,
+                          gx_result=compact_result(outcome.to_json_dict()))
+
+
+def compact_result(result: dict[str, Any]) -> dict[str, Any]:
+    """A GX suite validation result fit to store with the run and render in Data Docs: the
+    full lists of unexpected values and row indexes dropped, long values cut."""
+    def cut(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: v if k == "expectation_config" else cut(v) for k, v in node.items()
+                    if k not in {"unexpected_list", "unexpected_index_list", "unexpected_index_query"}}
+        if isinstance(node, list):
+            return [cut(v) for v in node[:20]]
+        if isinstance(node, str) and len(node) > MAX_VALUE_CHARS:
+            return node[: MAX_VALUE_CHARS - 1] + "…"
+        return node
+
+    return json.loads(json.dumps(cut(result), default=str))
+
+
+def _later_copies(rows: list[int], values: list[Any]) -> list[int]:
+    """Of the rows sharing a value, all but the first in input order."""
+    seen: set[Any] = set()
+    later = []
+    for row, value in sorted(zip(rows, values)):
+        if value in seen:
+            later.append(row)
+        seen.add(value)
+    return later
+
+
+def _columns(kwargs: dict[str, Any]) -> list[str]:
+    return [kwargs["column"]] if "column" in kwargs else list(kwargs["column_list"])
+
+
+def _value(article: Article, kwargs: dict[str, Any]) -> Any:
+    """The offending value as the article holds it (a derived column shows its source field)."""
+    column = _columns(kwargs)[0]
+    return getattr(article, DERIVED[column][1] if column in DERIVED else column)
 
 
 @lru_cache(maxsize=1)
@@ -77,32 +138,33 @@ def _gx_suite() -> tuple[BatchDefinition, gx.ExpectationSuite]:
     if len(suite.expectations) != len(spec["expectations"]):
         raise ValueError(f"{SUITE_PATH}: {len(spec['expectations']) - len(suite.expectations)} expectation(s) "
                          "not understood by Great Expectations (see the log above)")
-    labels = [_label(e.expectation_type, e.column) for e in suite.expectations]
+    labels = [_label(e.expectation_type, _columns(e.configuration.kwargs)) for e in suite.expectations]
     if len(set(labels)) != len(labels):
         raise ValueError(f"{SUITE_PATH}: an expectation type is repeated on one column")
     return batch_definition, context.suites.add(suite)
 
 
-def _label(kind: str, column: str) -> str:
+def _label(kind: str, columns: list[str]) -> str:
     """How an expectation is named in results and quarantine records."""
-    return f"{kind}({column})"
+    return f"{kind}({', '.join(columns)})"
 
 
 def _in_suite_order(results: list[Any], suite: gx.ExpectationSuite) -> list[tuple[str, str, dict[str, Any], Any]]:
     """(label, type, kwargs with parameters filled in, result) per expectation. GX groups results
     its own way; the JSON's order makes a row's reasons read the same on every run."""
-    order = {_label(e.expectation_type, e.column): i for i, e in enumerate(suite.expectations)}
+    order = {_label(e.expectation_type, _columns(e.configuration.kwargs)): i for i, e in enumerate(suite.expectations)}
     labelled = []
     for result in results:
         kind, kwargs = result.expectation_config.type, result.expectation_config.kwargs
-        labelled.append((_label(kind, kwargs["column"]), kind, kwargs, result))
+        labelled.append((_label(kind, _columns(kwargs)), kind, kwargs, result))
     return sorted(labelled, key=lambda item: order[item[0]])
 
 
 def _frame(articles: list[Article], suite: gx.ExpectationSuite) -> pd.DataFrame:
     """One row per article (index = position in the list), only the columns the suite checks."""
-    columns = sorted({expectation.column for expectation in suite.expectations})
-    frame = pd.DataFrame({column: [getattr(a, column) for a in articles] for column in columns})
+    columns = sorted({c for e in suite.expectations for c in _columns(e.configuration.kwargs)})
+    frame = pd.DataFrame({column: [DERIVED[column][0](a) if column in DERIVED else getattr(a, column)
+                                   for a in articles] for column in columns})
     for column in DATETIME_COLUMNS & set(columns):
         # One UTC dtype for the column: GX compares it to an aware max_value, and pandas
         # refuses to compare naive with aware. Naive values (feeds without offset) count as UTC.
@@ -122,7 +184,11 @@ def _raise_if_errored(label: str, result: Any) -> None:
 
 def _reason(kind: str, kwargs: dict[str, Any], value: Any) -> str:
     """Why this value breaks this expectation, for a person reading the quarantine."""
-    column = kwargs["column"]
+    column = _columns(kwargs)[0]
+    if kind == NOT_SITE_NAME:
+        return f"title is the site name ({_shown(value, 60)})"
+    if kind == UNIQUE:
+        return f"{column} appears more than once in the batch (an earlier copy is kept)"
     if kind == "expect_column_values_to_not_be_null":
         return f"{column} is missing"
     if kind == "expect_column_values_to_not_match_regex" and kwargs["regex"] == BLANK:
@@ -137,11 +203,14 @@ def _reason(kind: str, kwargs: dict[str, Any], value: Any) -> str:
             return f"{column} shorter than {low} characters ({length})"
         return f"{column} longer than {high} characters ({length})"
     if kind == "expect_column_values_to_be_between" and isinstance(value, datetime):
-        high = kwargs.get("max_value")
-        if high is not None and _utc(value) > high:
+        high, low = kwargs.get("max_value"), kwargs.get("min_value")
+        if high is not None and _utc(value) > _utc(high):
             return (f"{column} is in the future ({_utc(value):%Y-%m-%d %H:%M} UTC, "
-                    f"latest allowed {high:%Y-%m-%d %H:%M} UTC)")
-        return f"{column} is earlier than {kwargs.get('min_value')} ({value.isoformat()})"
+                    f"latest allowed {_utc(high):%Y-%m-%d %H:%M} UTC)")
+        return (f"{column} is too old ({_utc(value):%Y-%m-%d %H:%M} UTC, "
+                f"earliest allowed {_utc(low):%Y-%m-%d %H:%M} UTC)")
+    if kind == "expect_column_values_to_be_between":
+        return f"{column} {value!r} is not between {kwargs.get('min_value')} and {kwargs.get('max_value')}"
     return f"{column} fails {kind} ({_shown(value, 60)})"  # an expectation added to the JSON later
 
 

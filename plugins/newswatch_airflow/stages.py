@@ -60,11 +60,17 @@ def dedupe(extracted: Json) -> Json:
     return pipeline.dedupe_batch(topic, run_id, ExtractBatch.model_validate(extracted), db).model_dump(mode="json")
 
 
-def validate(deduped: Json) -> Json:
-    from newswatch import pipeline
+def validate(deduped: Json, extracted: Json, results: list[Json]) -> Json:
+    from airflow.sdk.exceptions import AirflowFailException
+    from newswatch import pipeline, quality
 
     topic, run_id, db = stage_context()
-    return pipeline.validate(topic, run_id, DedupeBatch.model_validate(deduped), db).model_dump(mode="json")
+    try:
+        return pipeline.validate(topic, run_id, DedupeBatch.model_validate(deduped), db,
+                                 results=load_list(FeedResult, results),
+                                 extracted=ExtractBatch.model_validate(extracted)).model_dump(mode="json")
+    except quality.BatchRejectedError as exc:
+        raise AirflowFailException(str(exc)) from exc  # the batch is broken: a retry would judge it the same
 
 
 def load(results: list[Json], extracted: Json, deduped: Json, validated: Json) -> Json:
@@ -75,6 +81,16 @@ def load(results: list[Json], extracted: Json, deduped: Json, validated: Json) -
         topic, run_id, load_list(FeedResult, results), ExtractBatch.model_validate(extracted),
         DedupeBatch.model_validate(deduped), ValidatedBatch.model_validate(validated), db,
     ).model_dump(mode="json")
+
+
+def check_stored() -> Json:
+    from airflow.sdk.exceptions import AirflowFailException
+    from newswatch import pipeline, quality
+
+    try:
+        return pipeline.check_stored(*stage_context())
+    except quality.StoredDataError as exc:
+        raise AirflowFailException(str(exc)) from exc  # the data will not change by retrying
 
 
 def send_alerts() -> Json:

@@ -1,4 +1,4 @@
-"""claims with novelty (nearest known claim, similarity, concepts), claim LSH bands,
+"""claims with novelty (nearest known statement, similarity, concepts), claim LSH bands,
 article novelty (new development, why), and a write-ahead 'sending' state for alerts
 
 Revision ID: 0006
@@ -31,8 +31,11 @@ def upgrade() -> None:
         ALTER TABLE claims ADD COLUMN story_id bigint;
         ALTER TABLE claims ADD COLUMN is_seed boolean NOT NULL DEFAULT false;
         ALTER TABLE claims ADD COLUMN concepts text[] NOT NULL DEFAULT '{}';  -- language-neutral ids
-        ALTER TABLE claims ADD COLUMN nearest_claim_id bigint REFERENCES claims (id) ON DELETE SET NULL;
-        ALTER TABLE claims ADD COLUMN similarity real;  -- to the nearest known claim
+        -- What the claim was measured against: the most similar known statement (a claim, a
+        -- plain sentence or two adjacent sentences of a known article) and its article.
+        ALTER TABLE claims ADD COLUMN nearest_article_id bigint REFERENCES articles (id) ON DELETE SET NULL;
+        ALTER TABLE claims ADD COLUMN nearest_sentence text;
+        ALTER TABLE claims ADD COLUMN similarity real;
         CREATE INDEX claims_story_idx ON claims (topic, story_id);
         CREATE INDEX claims_article_idx ON claims (article_id);
 
@@ -57,7 +60,7 @@ def downgrade() -> None:
         ALTER TABLE articles DROP COLUMN novelty, DROP COLUMN is_new_development;
         DROP TABLE claim_bands;
         DROP INDEX claims_article_idx; DROP INDEX claims_story_idx;
-        ALTER TABLE claims DROP COLUMN similarity, DROP COLUMN nearest_claim_id, DROP COLUMN concepts,
+        ALTER TABLE claims DROP COLUMN similarity, DROP COLUMN nearest_sentence, DROP COLUMN nearest_article_id, DROP COLUMN concepts,
                            DROP COLUMN is_seed, DROP COLUMN story_id, DROP COLUMN position, DROP COLUMN cue,
                            DROP COLUMN language, DROP COLUMN topic;
         UPDATE alerts SET status = 'pending' WHERE status = 'sending';

@@ -1,0 +1,124 @@
+"""Failure emails for the news_monitor DAG.
+
+`FailureEmail("task")` is every task's `on_failure_callback` (it fires once a task has failed
+for good, after its retries) and carries the exception: "batch rejected, nothing loaded: ...".
+`FailureEmail("dag")` is the DAG's: the run failed (also when no task could say so, e.g. a
+timeout); it marks the run failed in Postgres if no stage did, and names the failed tasks.
+
+With the `smtp_default` connection the mail goes through Airflow's SmtpNotifier (the SMTP
+provider: TLS, login and the connection's from address are its business). Without it (the demo)
+the same message is written as an .eml file to the outbox, like the alerts.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any, Literal
+
+from airflow.sdk import BaseNotifier
+
+from newswatch_airflow.conn_ids import SMTP_CONN_ID
+
+log = logging.getLogger(__name__)
+
+
+class FailureEmail(BaseNotifier):
+    template_fields = ()  # the message is built in code: exception texts must not be run as Jinja
+
+    def __init__(self, kind: Literal["task", "dag"] = "task") -> None:
+        super().__init__()
+        self.kind = kind
+
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """Nothing to render; and the DAG-level callback may get a serialized DAG, which has no
+        template environment to build (BaseNotifier would fail asking for one)."""
+
+    def notify(self, context: Any) -> None:
+        from newswatch.config import load_topic
+
+        from newswatch_airflow.settings import _connection, topic_file
+
+        topic = load_topic(topic_file())
+        if self.kind == "dag":
+            _mark_run_failed(topic, context)
+        subject, text = failure_message(self.kind, topic.name, context)
+        to = [topic.contact]
+        if _connection(SMTP_CONN_ID) is not None:
+            from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+            # notify(), not __call__: the text holds exception messages, never rendered as templates
+            SmtpNotifier(to=to, from_email=topic.sender, subject=subject, smtp_conn_id=SMTP_CONN_ID,
+                         html_content=f"<pre>{html.escape(text)}</pre>").notify(context)
+            log.info("failure email sent through %s to %s: %s", SMTP_CONN_ID, to, subject)
+            return
+        from newswatch.alerts import outbox_deliverer
+
+        msg = EmailMessage()
+        msg["Subject"], msg["From"], msg["To"] = subject, topic.sender, ", ".join(to)
+        msg["Date"], msg["Message-ID"] = formatdate(localtime=False), make_msgid("failure", "newswatch.local")
+        msg.set_content(text)
+        msg.add_alternative(f"<pre>{html.escape(text)}</pre>", subtype="html")
+        where = outbox_deliverer()(msg, to)
+        log.info("failure email written (no %s connection): %s", SMTP_CONN_ID, where)
+
+
+def failure_message(kind: str, topic: str, context: Any) -> tuple[str, str]:
+    """(subject, plain text) from the Airflow callback context."""
+    dag_run = context.get("dag_run")
+    run_id = context.get("run_id") or getattr(dag_run, "run_id", "?")
+    dag_id = getattr(context.get("dag"), "dag_id", None) or getattr(dag_run, "dag_id", "news_monitor")
+    lines = [f"newswatch · topic {topic} · DAG {dag_id} · run {run_id}", ""]
+    if kind == "task":
+        ti = context.get("ti") or context.get("task_instance")
+        task_id = getattr(ti, "task_id", "?")
+        exception = context.get("exception")
+        reason = f"{type(exception).__name__}: {exception}" if exception else "(no exception recorded)"
+        subject = f"[newswatch] {topic}: task {task_id} failed: {_first_line(str(exception or 'failed'))}"
+        lines += [f"Task {task_id} failed (try {getattr(ti, 'try_number', '?')}).", "", reason]
+        log_url = getattr(ti, "log_url", None)
+    else:
+        failed = _failed_tasks(context)
+        reason = context.get("reason") or "failed"
+        subject = f"[newswatch] {topic}: run {run_id} failed"
+        lines += [f"The run failed ({reason}).", f"Failed tasks: {', '.join(failed) or 'none recorded'}."]
+        log_url = None
+    if log_url:
+        lines += ["", f"Log: {log_url}"]
+    lines += ["", "What the run did and what it refused: `newswatch report` (runs, quarantine reasons, feed health)."]
+    return subject[:200], "\n".join(lines)
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= 120 else line[:119] + "…"
+
+
+def _failed_tasks(context: Any) -> list[str]:
+    """Airflow builds a DAG callback's context around the task instance that decided the run."""
+    ti = context.get("ti") or context.get("task_instance")
+    return [ti.task_id] if getattr(ti, "task_id", None) else []
+
+
+def _mark_run_failed(topic: Any, context: Any) -> None:
+    """A run that failed where no stage recorded it (a crash, a timeout) is marked failed too."""
+    try:
+        from newswatch.db import connect
+
+        from newswatch_airflow.settings import database_url
+
+        dag_run = context.get("dag_run")
+        run_id = context.get("run_id") or getattr(dag_run, "run_id", None)
+        with connect(database_url()) as conn:
+            conn.execute(
+                """UPDATE runs SET status = 'failed', finished_at = COALESCE(finished_at, now()),
+                          stats = CASE WHEN stats ? 'failure' THEN stats
+                                       ELSE stats || jsonb_build_object('failure', jsonb_build_object(
+                                              'stage', 'airflow', 'reason', %s::text)) END
+                   WHERE topic = %s AND run_id = %s""",
+                (f"run failed ({context.get('reason') or 'task failure'})", topic.name, run_id),
+            )
+    except Exception as exc:  # noqa: BLE001 - never let bookkeeping stop the email
+        log.warning("could not mark run failed in Postgres: %s", exc)
