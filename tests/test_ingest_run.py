@@ -58,18 +58,14 @@ def test_silent_zero_alerts_once_per_streak(db_url, demo_server, tmp_path):
     assert "silent_zero" in summaries[3] and "silent_zero" not in summaries[4]
 
 
-def test_all_feeds_failing_fails_the_dag_run_with_the_reasons(monkeypatch, airflow_home, db_url):
-    from airflow.dag_processing.dagbag import DagBag
+def test_all_feeds_failing_fails_the_dag_run_with_the_reasons(news_monitor_dag, monkeypatch, db_url):
     from conftest import ROOT
     from newswatch.fixture_server import FixtureServer
-    from test_e2e_dag import _airflow_db_conn
 
+    run, sink = news_monitor_dag
     with FixtureServer(ROOT / "tests") as empty_site:  # serves no feeds: every feed 404s
         monkeypatch.setenv("NEWSWATCH_DEMO_BASE_URL", empty_site.base_url)
-        monkeypatch.setenv("NEWSWATCH_TOPIC", str(DEMO_TOPIC))
-        monkeypatch.setenv("AIRFLOW_CONN_NEWSWATCH_DB", _airflow_db_conn(db_url))
-        dag = DagBag(dag_folder=str(ROOT / "dags")).get_dag("news_monitor")
-        dag_run = dag.test()
+        dag_run = run()
     assert dag_run.state == "failed"
     with psycopg.connect(db_url) as conn:
         status, stats = conn.execute("SELECT status, stats FROM runs").fetchone()
@@ -78,3 +74,6 @@ def test_all_feeds_failing_fails_the_dag_run_with_the_reasons(monkeypatch, airfl
     assert {e["class"] for e in stats["feed_errors"]} == {"http_4xx"}
     assert "extract" in failed_tasks
     assert json.dumps(stats)  # the reasons are stored for the report
+    # and the people watching are told, through the SMTP connection, with the reason
+    subjects = [msg["Subject"] for _, msg in sink.messages]
+    assert any("task extract failed: all 4 feeds" in subject for subject in subjects), subjects

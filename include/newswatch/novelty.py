@@ -82,8 +82,10 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
     units: dict[int, list[Claim]] = {}  # article id → its known units, computed once per call
     for article in store.article_texts(conn, article_ids):
         claims = extractor.extract(article["text"], article["language"])
-        new_story, head = _story_novelty(conn, article)
-        nearest = _nearest_known(conn, extractor, article, claims, units)
+        story = (store.earlier_in_story(conn, article["story_id"], article["id"], STORY_ARTICLES)
+                 if article["story_id"] is not None else [])
+        new_story, head = _story_novelty(article, story)
+        nearest = _nearest_known(conn, extractor, article, claims, story, units)
         rows = [_claim_row(topic, article, claim, position, near, extractor)
                 for position, (claim, near) in enumerate(zip(claims, nearest))]
         _store_claims(conn, rows, claims)
@@ -110,19 +112,17 @@ def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
     return len(ids)
 
 
-def _story_novelty(conn: psycopg.Connection, article: dict[str, Any]) -> tuple[bool, dict | None]:
-    """(opens a new story, the story's first known article). Two articles of one new story in
-    the same run both count as opening it: the story is new to the reader."""
-    if article["story_id"] is None:
-        return True, None
-    for earlier in store.earlier_in_story(conn, article["story_id"], article["id"], STORY_ARTICLES):
+def _story_novelty(article: dict[str, Any], story: list[dict[str, Any]]) -> tuple[bool, dict | None]:
+    """(opens a new story, a known article of it), from the story's earlier articles. Two
+    articles of one new story in the same run both count as opening it: it is new to the reader."""
+    for earlier in story:
         if earlier["is_seed"] or earlier["run_id"] != article["run_id"]:
             return False, earlier
     return True, None
 
 
 def _nearest_known(conn: psycopg.Connection, extractor: ClaimExtractor, article: dict[str, Any],
-                   claims: list[Claim], units: dict[int, list[Claim]]) -> list[Nearest]:
+                   claims: list[Claim], story: list[dict[str, Any]], units: dict[int, list[Claim]]) -> list[Nearest]:
     nearest = [Nearest() for _ in claims]
     if not claims:
         return nearest
@@ -141,8 +141,6 @@ def _nearest_known(conn: psycopg.Connection, extractor: ClaimExtractor, article:
         candidates.setdefault(claim_id, set()).add(i)
     lsh_rows = store.known_claims(conn, ids=list(candidates))
     # 3. every statement of the story's earlier articles, in any language
-    story = (store.earlier_in_story(conn, article["story_id"], article["id"], STORY_ARTICLES)
-             if article["story_id"] is not None else [])
     for earlier in story:
         if earlier["id"] not in units:
             units[earlier["id"]] = extractor.known_units(earlier["text"], earlier["language"])
