@@ -89,8 +89,13 @@ class SmtpSink:
     def __init__(self) -> None:
         self.messages: list = []
         self.fail_with: int | None = None  # set to an SMTP code to refuse mail
+        self.answer_after: float = 0.0  # seconds to wait before answering DATA (a slow server)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's naming)
+        if self.answer_after:
+            import asyncio
+
+            await asyncio.sleep(self.answer_after)
         if self.fail_with:
             return f"{self.fail_with} mailbox unavailable"
         from email import message_from_bytes, policy

@@ -179,3 +179,41 @@ def test_a_failing_quit_after_the_server_accepted_counts_as_sent(db_url, smtp_se
         assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 1
         assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 0
     assert len(sink.messages) == 1
+
+
+def test_a_server_that_answers_too_late_leaves_the_alert_in_doubt_and_it_is_not_resent(db_url, smtp_server):
+    sink, port = smtp_server
+    sink.answer_after = 1.5  # accepts the message, but only after the client has stopped waiting
+    with psycopg.connect(db_url) as conn:
+        alert_id = _enqueue(conn)
+        conn.commit()
+        first = alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port, timeout=0.5))
+        assert (first.sent, first.failed, first.in_doubt) == (0, 0, [alert_id])
+        status, error = conn.execute("SELECT status, last_error FROM alerts").fetchone()
+        assert status == "sending" and error.startswith("in doubt: ")
+        import time
+
+        time.sleep(1.5)  # whatever the server did with it is done by now
+        delivered = len(sink.messages)  # here 0: aiosmtpd drops a session whose client left
+        sink.answer_after = 0
+        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 0
+        assert len(sink.messages) == delivered  # never resent on its own
+        # a person finds it missing from the mailbox and puts it back: it goes out once
+        assert alerts.release_in_doubt(conn, alert_id, delivered=False)
+        conn.commit()
+        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 1
+    assert len(sink.messages) == delivered + 1
+
+
+def test_a_refusal_before_the_message_went_out_is_not_in_doubt(db_url):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on: the connection is refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with psycopg.connect(db_url) as conn:
+        _enqueue(conn)
+        conn.commit()
+        result = alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port, timeout=2))
+        assert (result.failed, result.in_doubt) == (1, [])
+        assert conn.execute("SELECT status FROM alerts").fetchone()[0] == "pending"

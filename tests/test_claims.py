@@ -329,6 +329,25 @@ def test_numbers_keep_otherwise_alike_claims_apart():
     assert claim_is_new(claim_similarity(a, b, topic().claims, weights), topic().claims)
 
 
+@pytest.mark.parametrize("written", ["पांच करोड़ डॉलर", "पांच करोड डॉलर", "पाँच करोड़ डॉलर"])
+def test_number_words_count_with_or_without_nukta(written):
+    # each number word is its own concept (`num:N`); करोड़ is tokenised nukta-folded as करोड
+    from newswatch.claims import ConceptIndex
+
+    assert {"num:5", "num:10000000"} <= ConceptIndex(None).concepts(written)
+    claim = extractor().claim(f"अधिकारियों ने कहा कि रूस ने {written} दिए।", "hi")
+    assert {"num:5", "num:10000000"} <= claim.concepts
+    assert "num:1000" in ConceptIndex(None).concepts("दस हज़ार सैनिक")
+
+
+def test_word_tables_are_keyed_as_tokens_are_folded():
+    from newswatch.claims import _MONTHS, _NUMBER_WORDS
+    from newswatch.textnorm import normalize_text
+
+    for table in (_NUMBER_WORDS, _MONTHS):
+        assert all(word == normalize_text(word) for word in table), [w for w in table if w != normalize_text(w)]
+
+
 def test_similarity_is_symmetric_bounded_and_one_for_the_same_words():
     units = seed_units()["seed_000"][:12] + claims_of("demo_restatement_en")
     weights = extractor().weights

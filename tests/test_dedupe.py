@@ -177,3 +177,57 @@ def test_the_number_of_queries_does_not_grow_with_the_batch_or_the_corpus(conn, 
     calls.clear()
     dedupe_articles(conn, batch(30, "large"))
     assert len(calls) == small == 5  # URL, GUID, content hash; then one band join + one signature fetch
+
+
+def test_text_is_compared_within_the_topic_a_copy_of_another_topics_article_is_news_here(conn):
+    from newswatch.dedupe import index_articles
+
+    seed_copy = _seed_text("003_f084d162026dfd09.txt").replace("Subscribe to Our YouTube Channel!", "")
+    index_articles(conn, None, [row[0] for row in conn.execute("SELECT id FROM articles")])
+    exact = _seed_text("002_b301b58a1966a28f.txt")
+    for topic, expected_new in (("russia_north_korea", []), ("china_taiwan", ["https://x.example/near", "https://x.example/exact"])):
+        result = dedupe_articles(conn, [_article("https://x.example/near", seed_copy),
+                                        _article("https://x.example/exact", exact)], topic_name=topic)
+        assert [a.url for a in result.new] == expected_new, topic
+
+
+def test_a_copy_of_a_stored_copy_points_at_the_original(conn):
+    seed = conn.execute("SELECT id FROM articles WHERE canonical_url LIKE '%002_b301b58a1966a28f.txt'").fetchone()[0]
+    copy_text = _seed_text("002_b301b58a1966a28f.txt") + " (एजेंसी)"  # stored earlier as a near-copy of 002
+    insert_article(conn, "russia_north_korea", _article("https://copy.example/1", copy_text), run=None,
+                   duplicate_of=seed, duplicate_layer="minhash", similarity=0.97)
+    [decision] = dedupe_articles(conn, [_article("https://copy.example/2", copy_text)]).duplicates
+    assert (decision.layer, decision.duplicate_of_id) == ("content_hash", seed)
+
+
+def test_articles_stored_before_the_index_existed_are_indexed_and_grouped_by_the_next_run(db_url):
+    from newswatch import pipeline, store
+    from newswatch.config import load_topic
+
+    topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
+    with psycopg.connect(db_url) as conn:  # an article from before migration 0004: no signature, no story
+        old = insert_article(conn, topic.name, _article("https://old.example/1", NEW_TEXT), run=None)
+        store.ensure_run(conn, topic.name, "r1")
+    stats = pipeline.ensure_seeds(topic, "r1", db_url)
+    assert stats["articles_backfilled"] == 1
+    with psycopg.connect(db_url) as conn:
+        signed, story = conn.execute("SELECT minhash IS NOT NULL, story_id FROM articles WHERE id = %s", (old,)).fetchone()
+        bands = conn.execute("SELECT count(*) FROM article_bands WHERE article_id = %s", (old,)).fetchone()[0]
+    assert signed and story is not None and bands == topic.dedupe.bands
+    assert pipeline.ensure_seeds(topic, "r1", db_url)["articles_backfilled"] == 0  # once
+
+
+def test_changing_the_band_settings_rebuilds_the_index_once(db_url):
+    from newswatch import pipeline, store
+    from newswatch.config import load_topic
+
+    topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
+    with psycopg.connect(db_url) as conn:
+        store.ensure_run(conn, topic.name, "r1")
+    pipeline.ensure_seeds(topic, "r1", db_url)
+    retuned = topic.model_copy(update={"dedupe": topic.dedupe.model_copy(update={"bands": 32, "rows": 4})})
+    assert pipeline.ensure_seeds(retuned, "r1", db_url)["articles_backfilled"] == 5  # the seeds, rebuilt
+    assert pipeline.ensure_seeds(retuned, "r1", db_url)["articles_backfilled"] == 0
+    with psycopg.connect(db_url) as conn:
+        per_seed = conn.execute("SELECT DISTINCT count(*) FROM article_bands GROUP BY article_id").fetchall()
+    assert per_seed == [(32,)]

@@ -122,3 +122,38 @@ def test_assessing_again_changes_nothing(conn):
     before = conn.execute("SELECT count(*), (SELECT count(*) FROM claim_bands) FROM claims").fetchone()
     novelty.assess_articles(conn, TOPIC, [article])
     assert conn.execute("SELECT count(*), (SELECT count(*) FROM claim_bands) FROM claims").fetchone() == before
+
+
+def test_a_seed_claim_of_one_topic_is_news_in_another(conn):
+    said = conn.execute("SELECT sentence FROM claims WHERE is_seed ORDER BY id LIMIT 1").fetchone()[0]
+    here = _store(conn, _text("Again", said, "hi", "https://a.example/again"))
+    other_run = conn.execute("INSERT INTO runs (topic, run_id) VALUES ('china_taiwan', 'r1') RETURNING id").fetchone()[0]
+    there = insert_article(conn, "china_taiwan", _text("Again", said, "hi", "https://b.example/again"), run=other_run)
+    conn.execute("UPDATE articles SET story_id = id WHERE id = %s", (there,))
+    novelty.assess_articles(conn, TOPIC, [here, there])
+    assert [c[1] for c in _claims(conn, here)] == [False]  # the seed's words: known here
+    assert [c[1] for c in _claims(conn, there)] == [True]  # the other topic's readers never saw them
+
+
+def test_a_copy_whose_original_was_quarantined_in_the_same_batch_is_stored_and_alerted(db_url, tmp_path):
+    from newswatch import pipeline, store
+    from newswatch.records import DedupeBatch, DuplicateDecision, ExtractBatch, QuarantineRecord, ValidatedBatch
+
+    original = _text("Rail line to Russia", "North Korea opened a rail line to Russia, officials said. " * 20,
+                     "en", "https://one.example/rail")
+    copy = original.model_copy(update={"url": "https://two.example/rail", "title": "Rail line opens"})
+    with psycopg.connect(db_url) as conn:
+        load_topic_seeds(conn, TOPIC)
+        store.ensure_run(conn, TOPIC.name, "r1")
+    deduped = DedupeBatch(new=[original], duplicates=[DuplicateDecision(
+        url=copy.url, title=copy.title, layer="minhash", duplicate_of_url=original.url, article=copy)])
+    # validation refused the first copy (say, a date far in the future); the second is fine
+    validated = ValidatedBatch(valid=[copy], quarantined=[QuarantineRecord(
+        stage="validate", reason="published_at is in the future", item_key=original.url)])
+    result = pipeline.load(TOPIC, "r1", [], ExtractBatch(articles=[original, copy]), deduped, validated, db_url)
+    assert (result.loaded, result.duplicates_stored) == (1, 0) and result.alert_id is not None
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute("SELECT duplicate_of, is_new_development FROM articles WHERE canonical_url = %s",
+                           (copy.url,)).fetchone()
+        body = conn.execute("SELECT body_text FROM alerts WHERE id = %s", (result.alert_id,)).fetchone()[0]
+    assert row == (None, True) and "Rail line opens" in body

@@ -259,3 +259,56 @@ def test_the_after_load_suite_reaches_the_database_however_its_url_is_written(gi
     url = make_url(_sqlalchemy_url(given))
     assert (url.drivername, url.database, url.username) == ("postgresql+psycopg", "nw_a", "postgres")
     assert (url.host, url.query.get("host"), url.port) == (host, socket, port)
+
+
+SCRIPT_TEXT = "<script>alert(1)</script> short"  # under min_text_chars
+IMG_LANGUAGE = '<img src=x onerror="alert(2)">'  # not one of the topic's languages
+IMG_URL = "https://news.example.in/<img src=x onerror=alert(3)>"
+
+
+def test_data_docs_show_hostile_article_values_as_text(db_url, topic, loaded, tmp_path):
+    pipeline.validate(topic, "r1", DedupeBatch(new=[article(5, text=SCRIPT_TEXT),
+                                                    article(6, "en", language=IMG_LANGUAGE)]), db_url)
+    with psycopg.connect(db_url) as conn:  # an article without a run: the stored suite samples its URL
+        store.insert_article(conn, topic.name, article(9, url="https://news.example.in/orphan"), run=None)
+        conn.execute("UPDATE articles SET canonical_url = %s WHERE run_id IS NULL", (IMG_URL,))
+    with pytest.raises(quality.StoredDataError, match="article_has_run"):
+        pipeline.check_stored(topic, "r1", db_url)
+    with psycopg.connect(db_url) as conn:
+        build_data_docs(conn, tmp_path / "docs")
+    pages = {p: p.read_text(encoding="utf-8") for p in (tmp_path / "docs").rglob("*.html")}
+    incoming = "".join(t for p, t in pages.items() if "validations/incoming_articles" in p.as_posix())
+    for page, text in pages.items():
+        for markup in ("<script>alert(1)", "<img src=x onerror", "<img src=\"x\""):
+            assert markup not in text, page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; short" in incoming  # readable, as text
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in incoming
+    assert "&amp;lt;" not in incoming  # escaped once: GX itself does not escape these values
+    # GX does not render the after-load suite's sampled rows, but they are stored escaped all the same
+    result = rows(db_url, "SELECT result FROM validation_results WHERE suite = 'stored_articles'")[0]["result"]
+    sampled = next(r["result"]["details"]["unexpected_rows"] for r in result["results"]
+                   if r["expectation_config"]["meta"]["name"] == "article_has_run")
+    assert [row["canonical_url"] for row in sampled] == ["https://news.example.in/&lt;img src=x onerror=alert(3)&gt;"]
+
+
+def test_data_docs_replace_only_a_folder_newswatch_built(db_url, tmp_path):
+    from newswatch.data_docs import MARKER
+
+    mine = tmp_path / "mine"  # e.g. `newswatch docs --out .`
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with psycopg.connect(db_url) as conn:
+        with pytest.raises(ValueError, match=r"not empty and was not made by `newswatch docs`.*refusing"):
+            build_data_docs(conn, mine)
+        assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+        assert sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+        assert build_data_docs(conn, empty).is_file()  # an empty folder may be used
+        assert (empty / MARKER).is_file()
+        (empty / "stale.html").write_text("an old page", encoding="utf-8")
+        assert build_data_docs(conn, empty).is_file()  # a folder newswatch built is rebuilt from scratch
+        assert (empty / MARKER).is_file() and not (empty / "stale.html").exists()
+        (tmp_path / "a-file").write_text("x", encoding="utf-8")
+        with pytest.raises(ValueError, match="is not a folder"):
+            build_data_docs(conn, tmp_path / "a-file")

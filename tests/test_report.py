@@ -38,10 +38,11 @@ def test_report_shows_runs_quarantine_reasons_and_feed_health(two_runs, demo_top
         cur.execute("SELECT * FROM v_runs WHERE run_id = 'first'")
         v = cur.fetchone()
     assert v["status"] == "success" and v["validation_success"] is True and v["articles_loaded"] > 0
-    # feeds ok/failed, seen, relevant, extracted, dups, quarantined, loaded, in that order
-    assert first[5:12] == [f"{v['feeds_ok']}/{v['feeds_not_modified']}/{v['feeds_failed']}", str(v["entries_seen"]), str(v["entries_relevant"]),
+    # feeds ok/failed, seen, relevant, extracted, dups, quarantined, loaded, alerted, in that order
+    assert first[5:13] == [f"{v['feeds_ok']}/{v['feeds_not_modified']}/{v['feeds_failed']}", str(v["entries_seen"]), str(v["entries_relevant"]),
                            str(v["articles_extracted"]), str(v["duplicates"]), str(v["quarantined"]),
-                           str(v["articles_loaded"])]
+                           str(v["articles_loaded"]), str(v["new_developments"])]
+    assert 0 < v["new_developments"] < v["articles_loaded"]  # the restatement of seed 000 is not alerted
 
     quarantine = text[text.index("Quarantine reasons, last 7 days"):text.index("Feed health")]
     assert "fetch" in quarantine and "entry has no link" in quarantine

@@ -142,7 +142,12 @@ def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> Send
             continue  # taken meanwhile by another sender
         try:
             destination = deliver(message, list(alert["recipients"]))
-        except Exception as exc:  # the deliverer reports a failed send by raising; any error means "not sent"
+        except DeliveryInDoubt as exc:  # the message went out, the answer did not come back
+            with conn.transaction():
+                conn.execute("UPDATE alerts SET last_error = %s WHERE id = %s", (f"in doubt: {exc}"[:500], alert_id))
+            result.errors.append(f"alert {alert_id}: in doubt: {exc}")
+            continue
+        except Exception as exc:  # the deliverer reports a failed send by raising; any other error means "not sent"
             with conn.transaction():
                 conn.execute("""UPDATE alerts SET status = 'pending', sending_since = NULL, last_error = %s
                                 WHERE id = %s""", (f"{type(exc).__name__}: {exc}"[:500], alert_id))
@@ -212,13 +217,47 @@ def smtp_deliverer(host: str, port: int, user: str | None = None, password: str 
                 client.starttls()
             if user and password:
                 client.login(user, password)
-            client.send_message(msg, to_addrs=recipients)
+            send_message(client, msg, recipients)
         except BaseException:
             client.close()
             raise
         quit_quietly(client)
         return f"smtp:{host}:{port}"
     return deliver
+
+
+class DeliveryInDoubt(Exception):
+    """The message went out but the server's answer did not come back (a timeout, a dropped
+    connection): it may have been accepted. Sending it again could make a second copy."""
+
+
+_END_OF_DATA = b"\r\n.\r\n"
+
+
+def send_message(client: smtplib.SMTP, msg: EmailMessage, recipients: list[str]) -> None:
+    """`client.send_message`, telling an ambiguous failure from a clear one: an error before
+    the message's last line went out, or an error reply from the server, means "not sent"; a
+    lost connection or a timeout after it raises DeliveryInDoubt."""
+    body_sent = False
+    raw_send = client.send
+
+    def send(data: bytes | str) -> None:
+        nonlocal body_sent
+        raw_send(data)
+        if isinstance(data, bytes) and data.endswith(_END_OF_DATA):
+            body_sent = True  # what follows is only the server's verdict
+
+    client.send = send  # on this client only
+    try:
+        client.send_message(msg, to_addrs=recipients)
+    except smtplib.SMTPResponseException:
+        raise  # the server answered with an error code: not accepted
+    except (smtplib.SMTPException, OSError) as exc:
+        if body_sent:
+            raise DeliveryInDoubt(f"{type(exc).__name__} after the message was sent: {exc}") from exc
+        raise
+    finally:
+        del client.send
 
 
 def quit_quietly(client: smtplib.SMTP) -> None:

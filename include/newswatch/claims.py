@@ -511,7 +511,18 @@ def _english_speaker(sentence: str, folded: str, where: list[int], cue: str, cue
 
 # ----------------------------------------------------------------------------- concepts
 
-_NUMBER_WORDS = {
+def _folded_keys(table: dict[str, int]) -> dict[str, int]:
+    """A word table keyed the way `tokens` gives words (nukta folded, case-folded, NFC), so a
+    key written with nukta (करोड़, हज़ार) matches the folded token (करोड, हजार)."""
+    folded: dict[str, int] = {}
+    for word, value in table.items():
+        key = normalize_text(word)
+        if folded.setdefault(key, value) != value:
+            raise ValueError(f"{word!r} and another word fold to {key!r} with different values")
+    return folded
+
+
+_NUMBER_WORDS = _folded_keys({
     "तीन": 3, "चार": 4, "पांच": 5, "पाँच": 5, "छह": 6, "छः": 6, "सात": 7, "आठ": 8,
     "नौ": 9, "दस": 10, "बीस": 20, "तीस": 30, "चालीस": 40, "पचास": 50, "साठ": 60, "सत्तर": 70,
     "अस्सी": 80, "नब्बे": 90, "सौ": 100, "हजार": 1000, "हज़ार": 1000, "लाख": 100_000, "करोड़": 10_000_000,
@@ -519,14 +530,14 @@ _NUMBER_WORDS = {
     "ten": 10, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1_000_000,
     "billion": 1_000_000_000,
-}
+})
 # "one"/"एक" is an article and "two"/"दो" mostly "the two countries" (दोनों देश): not counted.
-_MONTHS = {
+_MONTHS = _folded_keys({
     "जनवरी": 1, "फरवरी": 2, "मार्च": 3, "अप्रैल": 4, "मई": 5, "जून": 6, "जुलाई": 7, "अगस्त": 8,
     "सितंबर": 9, "सितम्बर": 9, "अक्टूबर": 10, "अक्तूबर": 10, "नवंबर": 11, "नवम्बर": 11, "दिसंबर": 12,
     "दिसम्बर": 12, "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-}
+})
 _HI_SUFFIXES = sorted(["ियों", "ियां", "ियाँ", "ाओं", "ाएं", "ाएँ", "ों", "ें", "ीं", "ां", "ी", "े", "ा", "ि"],
                       key=len, reverse=True)
 _EN_SUFFIXES = ["ies", "ed", "es", "s", "e"]  # not -ing: training ≠ train; list -ing forms

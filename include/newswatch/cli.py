@@ -153,7 +153,11 @@ def _docs(args: argparse.Namespace) -> int:
     migrate()
     topic = load_topic(args.topic).name if args.topic else None
     with connect() as conn:
-        index = build_data_docs(conn, args.out, topic=topic, runs=args.runs)
+        try:
+            index = build_data_docs(conn, args.out, topic=topic, runs=args.runs)
+        except ValueError as exc:  # e.g. --out names a folder newswatch did not make: never deleted
+            print(f"newswatch: {exc}", file=sys.stderr)
+            return 2
     print(f"Data Docs: {index}")
     if args.open and not webbrowser.open(index.as_uri()):
         print("(no browser here: open the file above)")

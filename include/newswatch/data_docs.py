@@ -19,6 +19,7 @@ from newswatch.db import newswatch_home
 
 SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
 SITE = "newswatch"
+MARKER = ".newswatch-data-docs"  # in every folder newswatch built: only such a folder is cleared
 
 
 def docs_dir() -> Path:
@@ -27,7 +28,10 @@ def docs_dir() -> Path:
 
 def build_data_docs(conn: psycopg.Connection, folder: Path | None = None, topic: str | None = None,
                     runs: int = 30) -> Path:
-    """Render the suites and the GX results of the last `runs` runs; returns index.html."""
+    """Render the suites and the GX results of the last `runs` runs; returns index.html. The
+    folder is replaced; ValueError if it holds anything newswatch did not build there."""
+    folder = (folder or docs_dir()).resolve()
+    _clear(folder)  # derived output: a rebuild shows exactly what Postgres holds
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
@@ -38,10 +42,9 @@ def build_data_docs(conn: psycopg.Connection, folder: Path | None = None, topic:
         ValidationResultIdentifier,
     )
 
-    folder = (folder or docs_dir()).resolve()
-    if folder.exists():
-        shutil.rmtree(folder)  # derived output: a rebuild shows exactly what Postgres holds
     folder.mkdir(parents=True)
+    (folder / MARKER).write_text("Great Expectations Data Docs built by `newswatch docs`; "
+                                 "rebuilding deletes this folder.\n", encoding="utf-8")
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     for name in list(context.variables.data_docs_sites or {}):
@@ -77,3 +80,19 @@ def build_data_docs(conn: psycopg.Connection, folder: Path | None = None, topic:
         context.validation_results_store.set(key, result)
     context.build_data_docs(site_names=[SITE])
     return folder / "index.html"
+
+
+def _clear(folder: Path) -> None:
+    """Delete `folder` if it is missing, empty, or one newswatch built (it holds MARKER);
+    anything else (`--out .`, a home directory) is refused, never deleted."""
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder; choose another place for the Data Docs")
+    if (folder / MARKER).is_file():
+        shutil.rmtree(folder)
+    elif any(folder.iterdir()):
+        raise ValueError(f"{folder} is not empty and was not made by `newswatch docs` (no {MARKER} in it); "
+                         "refusing to delete it: choose an empty or new folder for the Data Docs")
+    else:
+        folder.rmdir()

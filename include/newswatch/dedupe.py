@@ -104,11 +104,15 @@ def split_known_entries(conn: psycopg.Connection, entries: list[FeedEntry]) -> t
 
 
 def dedupe_articles(conn: psycopg.Connection, articles: list[Article],
-                    settings: Topic | DedupeSettings | None = None) -> DedupeBatch:
+                    settings: Topic | DedupeSettings | None = None, topic_name: str | None = None) -> DedupeBatch:
     """After extraction: the page's own canonical URL may reveal a stored article, the text may
-    be a known article's at another address, or a near-copy of a stored or earlier article."""
+    be a known article's at another address, or a near-copy of a stored or earlier article.
+    Text is compared within the topic (`topic_name`; None: every topic): a copy of another
+    topic's article is news to this topic's readers. URLs are unique across topics."""
+    if topic_name is None and isinstance(settings, Topic):
+        topic_name = settings.name
     known = known_by_url_or_guid(conn, [a.url for a in articles], [a.guid for a in articles if a.guid])
-    originals = originals_by_content_hash(conn, [a.content_hash for a in articles])
+    originals = originals_by_content_hash(conn, [a.content_hash for a in articles], topic_name)
     batch = DedupeBatch()
     seen_urls: set[str] = set()
     batch_hashes: dict[str, str] = {}
@@ -131,14 +135,15 @@ def dedupe_articles(conn: psycopg.Connection, articles: list[Article],
             continue
         batch_hashes[article.content_hash] = article.url
         survivors.append(article)
-    new, near, checked = near_duplicates(conn, survivors, _settings(settings))
+    new, near, checked = near_duplicates(conn, survivors, _settings(settings), topic_name=topic_name)
     batch.new, batch.candidates_checked = new, checked
     batch.duplicates.extend(near)
     return batch
 
 
 def near_duplicates(conn: psycopg.Connection, articles: Sequence[Article], settings: DedupeSettings,
-                    sigs: minhash.Signatures | None = None) -> tuple[list[Article], list[DuplicateDecision], int]:
+                    sigs: minhash.Signatures | None = None,
+                    topic_name: str | None = None) -> tuple[list[Article], list[DuplicateDecision], int]:
     """The MinHash-LSH layer: (new articles, near-duplicate decisions, candidates verified).
     Two queries for the whole batch; an article near-duplicating an earlier one of the same
     batch is a duplicate of it (the first stays new). `sigs`: the texts' signatures, if known."""
@@ -150,7 +155,8 @@ def near_duplicates(conn: psycopg.Connection, articles: Sequence[Article], setti
     n, nb = bands.shape
     has_words = np.repeat(sigs.shingle_counts > 0, nb)
     pairs = store.band_candidates(conn, np.repeat(np.arange(n), nb)[has_words].tolist(),
-                                  np.tile(np.arange(nb), n)[has_words].tolist(), bands.reshape(-1)[has_words].tolist())
+                                  np.tile(np.arange(nb), n)[has_words].tolist(), bands.reshape(-1)[has_words].tolist(),
+                                  topic=topic_name)
     by_query: dict[int, list[int]] = {}
     for i, article_id in pairs:
         by_query.setdefault(i, []).append(article_id)
@@ -221,11 +227,15 @@ def index_articles(conn: psycopg.Connection, topic: Topic | DedupeSettings | Non
 
 
 def index_unindexed(conn: psycopg.Connection, topic: Topic, chunk: int = 5000) -> int:
-    """Backfill: index every article of the topic stored before the index existed."""
+    """Backfill: index every article of the topic stored before the index existed, and give
+    those without a story one. One query when there is nothing to do (every run asks)."""
+    from newswatch.stories import assign_stories
+
     total = 0
     while ids := store.unindexed_ids(conn, topic.name, limit=chunk):
         total += len(ids)
         index_articles(conn, topic, ids)
+        assign_stories(conn, topic, ids)
     return total
 
 
@@ -233,3 +243,15 @@ def reindex(conn: psycopg.Connection, topic: Topic, chunk: int = 5000) -> int:
     """Rebuild the topic's index (after changing shingle_size, bands or rows)."""
     store.clear_index(conn, topic.name)
     return index_unindexed(conn, topic, chunk)
+
+
+def ensure_index(conn: psycopg.Connection, topic: Topic) -> int:
+    """Keep the topic's index fitting its settings: after a change of shingle_size, bands or
+    rows in the topic file, the stored band hashes match nothing new, so rebuild them (once);
+    then index whatever was stored before the index existed. Returns articles (re)indexed."""
+    wanted = (topic.dedupe.shingle_size, topic.dedupe.bands, topic.dedupe.rows)
+    built = store.index_settings(conn, topic.name)
+    store.record_index_settings(conn, topic.name, wanted)
+    if built is not None and tuple(built) != wanted:
+        return reindex(conn, topic)
+    return index_unindexed(conn, topic)

@@ -84,7 +84,9 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
         claims = extractor.extract(article["text"], article["language"])
         story = (store.earlier_in_story(conn, article["story_id"], article["id"], STORY_ARTICLES)
                  if article["story_id"] is not None else [])
-        new_story, head = _story_novelty(article, story)
+        head = (store.known_in_story(conn, article["story_id"], article["id"], article["run_id"])
+                if article["story_id"] is not None else None)
+        new_story = head is None  # two articles of one new story in a run both open it: it is new to the reader
         nearest = _nearest_known(conn, extractor, article, claims, story, units)
         rows = [_claim_row(topic, article, claim, position, near, extractor)
                 for position, (claim, near) in enumerate(zip(claims, nearest))]
@@ -112,23 +114,15 @@ def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
     return len(ids)
 
 
-def _story_novelty(article: dict[str, Any], story: list[dict[str, Any]]) -> tuple[bool, dict | None]:
-    """(opens a new story, a known article of it), from the story's earlier articles. Two
-    articles of one new story in the same run both count as opening it: it is new to the reader."""
-    for earlier in story:
-        if earlier["is_seed"] or earlier["run_id"] != article["run_id"]:
-            return False, earlier
-    return True, None
-
-
 def _nearest_known(conn: psycopg.Connection, extractor: ClaimExtractor, article: dict[str, Any],
                    claims: list[Claim], story: list[dict[str, Any]], units: dict[int, list[Claim]]) -> list[Nearest]:
     nearest = [Nearest() for _ in claims]
     if not claims:
         return nearest
+    topic = article["topic"]  # only this topic's claims are known to its readers
     # 1. the same words, in any earlier article
     by_hash = {}
-    for row in store.known_claims(conn, hashes=[c.normalized_hash for c in claims]):
+    for row in store.known_claims(conn, topic, hashes=[c.normalized_hash for c in claims]):
         if row["id"] != article["id"]:
             by_hash.setdefault(row["normalized_hash"], row)
     # 2. near-duplicates in the same language, anywhere in history (LSH candidates, verified)
@@ -137,9 +131,9 @@ def _nearest_known(conn: psycopg.Connection, extractor: ClaimExtractor, article:
     hashes = minhash.band_hashes(signatures.values, CLAIM_BANDS, CLAIM_ROWS)
     query = [(i, band, int(h)) for i in range(len(claims)) for band, h in enumerate(hashes[i])]
     for i, claim_id in store.band_candidates(conn, [q[0] for q in query], [q[1] for q in query],
-                                             [q[2] for q in query], table="claim_bands"):
+                                             [q[2] for q in query], table="claim_bands", topic=topic):
         candidates.setdefault(claim_id, set()).add(i)
-    lsh_rows = store.known_claims(conn, ids=list(candidates))
+    lsh_rows = store.known_claims(conn, topic, ids=list(candidates))
     # 3. every statement of the story's earlier articles, in any language
     for earlier in story:
         if earlier["id"] not in units:
@@ -188,7 +182,7 @@ def _store_claims(conn: psycopg.Connection, rows: list[dict[str, Any]], claims: 
     """Insert the claims and index the ones inserted now in claim_bands (a retry adds nothing)."""
     ids = store.insert_claims(conn, rows)
     if len(ids) != len(rows):  # a retry, or a repeated sentence: index only what was inserted
-        inserted = {r["normalized_hash"] for r in store.known_claims(conn, ids=ids)}
+        inserted = {r["normalized_hash"] for r in store.known_claims(conn, rows[0]["topic"], ids=ids)}
         claims = [c for c in claims if c.normalized_hash in inserted]
     if ids:
         store.copy_bands(conn, ids, minhash.band_hashes(_signatures(claims).values, CLAIM_BANDS, CLAIM_ROWS),

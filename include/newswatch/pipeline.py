@@ -61,7 +61,8 @@ def start_run(topic: Topic, run_id: str, db_url: str | None = None) -> int:
 def ensure_seeds(topic: Topic, run_id: str, db_url: str | None = None) -> dict[str, int]:
     with timed(db_url, topic, run_id, "seeds"), connect(db_url) as conn:
         inserted, total = load_topic_seeds(conn, topic)
-        stats = {"seeds_total": total, "seeds_inserted": inserted}
+        backfilled = dedupe.ensure_index(conn, topic)  # older articles; a rebuild after a settings change
+        stats = {"seeds_total": total, "seeds_inserted": inserted, "articles_backfilled": backfilled}
         store.merge_run(conn, store.run_pk(conn, topic.name, run_id), stats=stats)
     log.info("seeds: %d in corpus, %d newly stored", total, inserted)
     return stats
@@ -149,7 +150,7 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
 
 def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | None = None) -> DedupeBatch:
     with timed(db_url, topic, run_id, "dedupe"), connect(db_url) as conn:
-        result = dedupe.dedupe_articles(conn, batch.articles, topic.dedupe)
+        result = dedupe.dedupe_articles(conn, batch.articles, topic.dedupe, topic.name)
     log.info("dedupe: %d new, %d duplicates (%s), %d near-duplicate candidates verified", len(result.new),
              len(result.duplicates), dict(Counter(d.layer for d in result.duplicates)), result.candidates_checked)
     return result
@@ -234,13 +235,20 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
                 article_id = store.insert_article(conn, topic.name, article, run=run)
                 if article_id is not None:
                     new_ids.append(article_id)
-        loaded = len(new_ids)
         stored_ids = list(new_ids)  # and the republications stored as duplicates
         for article in validated.valid:
             decision = republished.get(article.url)
             if decision is None:
                 continue
             original = decision.duplicate_of_id or _id_of(conn, decision.duplicate_of_url)
+            if original is None:
+                # its original was earlier in this batch and was not stored (quarantined by
+                # validation): this copy is the first of its text we keep, so it is an original
+                article_id = store.insert_article(conn, topic.name, article, run=run)
+                if article_id is not None:
+                    new_ids.append(article_id)
+                    stored_ids.append(article_id)
+                continue
             copy_id = store.insert_article(conn, topic.name, article, run=run, duplicate_of=original,
                                            duplicate_layer=decision.layer, similarity=decision.similarity)
             if copy_id is not None:
@@ -263,8 +271,8 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         alert_id = alerts.enqueue_digest(conn, topic, run, run_id, build_digest(conn, run), failing)
         alerts.enqueue_silent_zero(conn, topic, run)
     log.info("load: %d new articles, %d republications stored, %d quarantined, alert %s",
-             loaded, stored_dups, len(quarantined), alert_id)
-    return LoadResult(run_id=run_id, loaded=loaded, duplicates_stored=stored_dups,
+             len(new_ids), stored_dups, len(quarantined), alert_id)
+    return LoadResult(run_id=run_id, loaded=len(new_ids), duplicates_stored=stored_dups,
                       quarantined=len(quarantined), alert_id=alert_id)
 
 
@@ -331,6 +339,6 @@ def run_once(topic: Topic, deliver: alerts.Deliver, run_id: str | None = None, d
     deduped = dedupe_batch(topic, run_id, extracted, db_url)
     validated = validate(topic, run_id, deduped, db_url, results=results, extracted=extracted)
     load(topic, run_id, results, extracted, deduped, validated, db_url)
+    send_alerts(topic, run_id, deliver, db_url)  # as in the DAG: a failing check does not hold the digest back
     check_stored(topic, run_id, db_url)
-    send_alerts(topic, run_id, deliver, db_url)
     return finish_run(topic, run_id, db_url)

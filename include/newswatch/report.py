@@ -40,7 +40,7 @@ def _runs(conn: psycopg.Connection, topic: str, limit: int) -> list[str]:
     if not rows:
         return lines + ["  no run recorded yet"]
     table = [["", "run", "started (UTC)", "took", "feeds ok/unchanged/failed", "seen", "relevant", "extracted",
-              "dups", "quarantined", "loaded", "checks"]]
+              "dups", "quarantined", "loaded", "alerted", "checks"]]
     notes: dict[int, list[str]] = {}
     for i, r in enumerate(rows):
         checks = "–" if not r["suites"] else ("all passed" if not r["failed_suites"] else f"✗ {r['failed_suites']}")
@@ -49,10 +49,10 @@ def _runs(conn: psycopg.Connection, topic: str, limit: int) -> list[str]:
                       f"{float(took):.0f}s" if took is not None else "–",
                       f"{_n(r['feeds_ok'])}/{_n(r['feeds_not_modified'])}/{_n(r['feeds_failed'])}", _n(r["entries_seen"]),
                       _n(r["entries_relevant"]), _n(r["articles_extracted"]), _n(r["duplicates"]),
-                      _n(r["quarantined"]), _n(r["articles_loaded"]), checks])
+                      _n(r["quarantined"]), _n(r["articles_loaded"]), _n(r["new_developments"]), checks])
         if r["failure"]:
             notes[i + 1] = [f"    ↳ {r['failure']}"]
-    return lines + _layout(table, notes, right={4, 5, 6, 7, 8, 9, 10})
+    return lines + _layout(table, notes, right={4, 5, 6, 7, 8, 9, 10, 11})
 
 
 def _quarantine(conn: psycopg.Connection, topic: str, days: int) -> list[str]:

@@ -160,12 +160,16 @@ def known_by_url_or_guid(conn: psycopg.Connection, urls: list[str], guids: list[
     return found
 
 
-def originals_by_content_hash(conn: psycopg.Connection, hashes: list[str]) -> dict[str, tuple[int, str]]:
-    """content_hash → (id, canonical_url) of the earliest stored article with that text."""
+def originals_by_content_hash(conn: psycopg.Connection, hashes: list[str],
+                              topic: str | None = None) -> dict[str, tuple[int, str]]:
+    """content_hash → (id, canonical_url) of the original of the earliest stored article with
+    that text (a stored copy points at its original: copies never chain), within the topic."""
     rows = conn.execute(
-        """SELECT DISTINCT ON (content_hash) content_hash, id, canonical_url FROM articles
-           WHERE content_hash = ANY(%s) ORDER BY content_hash, id""",
-        (hashes,),
+        """SELECT DISTINCT ON (a.content_hash) a.content_hash, o.id, o.canonical_url
+           FROM articles a JOIN articles o ON o.id = COALESCE(a.duplicate_of, a.id)
+           WHERE a.content_hash = ANY(%s) AND (%s::text IS NULL OR a.topic = %s)
+           ORDER BY a.content_hash, a.id""",
+        (hashes, topic, topic),
     ).fetchall()
     return {row[0]: (row[1], row[2]) for row in rows}
 
@@ -242,7 +246,7 @@ def article_texts(conn: psycopg.Connection, ids: list[int]) -> list[dict[str, An
     """What novelty reads of articles: text, language, story and run, in id order."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            """SELECT id, title, text, language, story_id, run_id, canonical_url, is_seed FROM articles
+            """SELECT id, topic, title, text, language, story_id, run_id, canonical_url, is_seed FROM articles
                WHERE id = ANY(%s) ORDER BY id""",
             (ids,),
         )
@@ -261,16 +265,30 @@ def earlier_in_story(conn: psycopg.Connection, story_id: int, before_id: int, li
         return cur.fetchall()
 
 
-def known_claims(conn: psycopg.Connection, *, ids: list[int] | None = None,
+def known_in_story(conn: psycopg.Connection, story_id: int, article_id: int, run: int | None) -> dict[str, Any] | None:
+    """The story's first article the reader already knew of (a seed, or one stored by another
+    run), or None: then the story is new in this run."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            """SELECT id, title, canonical_url FROM articles
+               WHERE story_id = %s AND id <> %s AND duplicate_of IS NULL AND (is_seed OR run_id IS DISTINCT FROM %s)
+               ORDER BY id LIMIT 1""",
+            (story_id, article_id, run),
+        )
+        return cur.fetchone()
+
+
+def known_claims(conn: psycopg.Connection, topic: str, *, ids: list[int] | None = None,
                  hashes: list[str] | None = None) -> list[dict[str, Any]]:
-    """Stored claims by claim id or by normalised hash, each with its article (id, title, URL)."""
+    """The topic's stored claims by claim id or by normalised hash, each with its article (id,
+    title, URL). Another topic's claims are not known to this topic's readers."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
             """SELECT c.id AS claim_id, c.sentence, c.speaker, c.cue, c.language, c.normalized_hash,
                       a.id, a.title, a.canonical_url
                FROM claims c JOIN articles a ON a.id = c.article_id
-               WHERE c.id = ANY(%s) OR c.normalized_hash = ANY(%s) ORDER BY c.id""",
-            (ids or [], hashes or []),
+               WHERE c.topic = %s AND (c.id = ANY(%s) OR c.normalized_hash = ANY(%s)) ORDER BY c.id""",
+            (topic, ids or [], hashes or []),
         )
         return cur.fetchall()
 
@@ -396,6 +414,21 @@ def unindexed_ids(conn: psycopg.Connection, topic: str, *, seeds_only: bool = Fa
     return [row[0] for row in rows]
 
 
+def index_settings(conn: psycopg.Connection, topic: str) -> tuple[int, int, int] | None:
+    """(shingle_size, bands, rows) the topic's stored index was built with, if recorded."""
+    return conn.execute("SELECT shingle_size, bands, rows_per_band FROM dedupe_index WHERE topic = %s",
+                        (topic,)).fetchone()
+
+
+def record_index_settings(conn: psycopg.Connection, topic: str, settings: tuple[int, int, int]) -> None:
+    conn.execute(
+        """INSERT INTO dedupe_index (topic, shingle_size, bands, rows_per_band) VALUES (%s, %s, %s, %s)
+           ON CONFLICT (topic) DO UPDATE SET shingle_size = EXCLUDED.shingle_size, bands = EXCLUDED.bands,
+                  rows_per_band = EXCLUDED.rows_per_band, built_at = now()""",
+        (topic, *settings),
+    )
+
+
 def clear_index(conn: psycopg.Connection, topic: str) -> None:
     """Drop the topic's signatures and band rows (before a rebuild with other settings)."""
     conn.execute("""DELETE FROM article_bands b USING articles a
@@ -446,16 +479,24 @@ def copy_bands(conn: psycopg.Connection, article_ids, band_hashes, table: str = 
     return len(rows)
 
 
+_BAND_OWNERS = {"article_bands": "articles", "claim_bands": "claims"}  # where each key's topic is
+
+
 def band_candidates(conn: psycopg.Connection, query_index: list[int], bands: list[int],
-                    hashes: list[int], table: str = "article_bands") -> list[tuple[int, int]]:
-    """(query index, stored id) for every stored article (or claim) sharing a (band, hash) with
-    a query: one indexed join for the whole batch, whatever the corpus size."""
+                    hashes: list[int], table: str = "article_bands", topic: str | None = None) -> list[tuple[int, int]]:
+    """(query index, stored id) for every stored article (or claim) of the topic (None: any)
+    sharing a (band, hash) with a query: one indexed join for the whole batch, whatever the
+    corpus size."""
+    key = _BAND_TABLES[table]
+    scope = sql.SQL("JOIN {owner} o ON o.id = b.{key} AND o.topic = %s" if topic is not None else "")
     statement = sql.SQL(
-        """SELECT DISTINCT q.i, b.{}
+        """SELECT DISTINCT q.i, b.{key}
            FROM unnest(%s::int[], %s::smallint[], %s::bigint[]) AS q(i, band, hash)
-           JOIN {} b ON b.band = q.band AND b.hash = q.hash""").format(
-        sql.Identifier(_BAND_TABLES[table]), sql.Identifier(table))
-    return conn.execute(statement, (query_index, bands, hashes)).fetchall()
+           JOIN {table} b ON b.band = q.band AND b.hash = q.hash {scope}""").format(
+        key=sql.Identifier(key), table=sql.Identifier(table),
+        scope=scope.format(owner=sql.Identifier(_BAND_OWNERS[table]), key=sql.Identifier(key)))
+    params = (query_index, bands, hashes) + ((topic,) if topic is not None else ())
+    return conn.execute(statement, params).fetchall()
 
 
 def signatures_of(conn: psycopg.Connection, ids: list[int]) -> list[tuple[int, str, str, bytes, int]]:

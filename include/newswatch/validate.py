@@ -13,6 +13,7 @@ the batch (GX flags every copy; the first one is kept and only the later copies 
 
 from __future__ import annotations
 
+import html
 import json
 import os
 from datetime import datetime, timedelta, timezone
@@ -89,18 +90,23 @@ def validate_batch(articles: list[Article], languages: list[str], rules: Validat
 
 def compact_result(result: dict[str, Any]) -> dict[str, Any]:
     """A GX suite validation result fit to store with the run and render in Data Docs: the
-    full lists of unexpected values and row indexes dropped, long values cut."""
-    def cut(node: Any) -> Any:
+    full lists of unexpected values and row indexes dropped, long values cut, and every string
+    in an expectation's `result` (unexpected values, their counts, sampled rows: article data)
+    HTML-escaped. GX renders those into the Data Docs pages as they are, so an article whose
+    text is markup would otherwise run as markup there; escaped, it reads as the text it is."""
+    def cut(node: Any, escape: bool = False) -> Any:
         if isinstance(node, dict):
-            return {k: v if k == "expectation_config" else cut(v) for k, v in node.items()
+            return {k: v if k == "expectation_config" else cut(v, escape or k == "result")
+                    for k, v in node.items()
                     if k not in {"unexpected_list", "unexpected_index_list", "unexpected_index_query"}}
         if isinstance(node, list):
-            return [cut(v) for v in node[:20]]
-        if isinstance(node, str) and len(node) > MAX_VALUE_CHARS:
-            return node[: MAX_VALUE_CHARS - 1] + "…"
+            return [cut(v, escape) for v in node[:20]]
+        if isinstance(node, str):
+            text = node if len(node) <= MAX_VALUE_CHARS else node[: MAX_VALUE_CHARS - 1] + "…"
+            return html.escape(text) if escape else text
         return node
 
-    return json.loads(json.dumps(cut(result), default=str))
+    return cut(json.loads(json.dumps(result, default=str)))
 
 
 def _later_copies(rows: list[int], values: list[Any]) -> list[int]:

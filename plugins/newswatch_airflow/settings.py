@@ -56,7 +56,7 @@ def deliverer() -> "Deliver":
         with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as hook:
             # The hook owns connecting, TLS and login; we send our own multipart message
             # (text + HTML, stable Message-ID), which send_email_smtp cannot build.
-            hook._smtp_client.send_message(msg, to_addrs=recipients)
+            alerts.send_message(hook._smtp_client, msg, recipients)  # tells "in doubt" from "not sent"
             return f"smtp:{SMTP_CONN_ID}:{hook.host}:{hook.port}"
 
     return deliver

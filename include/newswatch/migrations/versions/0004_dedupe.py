@@ -27,11 +27,21 @@ def upgrade() -> None:
         CREATE INDEX articles_story_idx ON articles (story_id);
         -- story candidates: same topic, published within a window
         CREATE INDEX articles_topic_published_idx ON articles (topic, published_at);
+        -- what the stored signatures and bands were built with, per topic: when the topic file
+        -- changes them, the index no longer fits and is rebuilt (newswatch.dedupe.ensure_index)
+        CREATE TABLE dedupe_index (
+            topic        text PRIMARY KEY,
+            shingle_size integer NOT NULL,
+            bands        integer NOT NULL,
+            rows_per_band integer NOT NULL,
+            built_at     timestamptz NOT NULL DEFAULT now()
+        );
     """)
 
 
 def downgrade() -> None:
     op.execute("""
+        DROP TABLE dedupe_index;
         DROP INDEX articles_topic_published_idx;
         DROP INDEX articles_story_idx;
         ALTER TABLE articles DROP COLUMN minhash, DROP COLUMN shingle_count;
