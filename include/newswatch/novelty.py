@@ -82,10 +82,10 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
     units: dict[int, list[Claim]] = {}  # article id → its known units, computed once per call
     for article in store.article_texts(conn, article_ids):
         claims = extractor.extract(article["text"], article["language"])
-        story = (store.earlier_in_story(conn, article["story_id"], article["id"], STORY_ARTICLES)
-                 if article["story_id"] is not None else [])
-        head = (store.known_in_story(conn, article["story_id"], article["id"], article["run_id"])
-                if article["story_id"] is not None else None)
+        story, head = [], None  # an article without a story has nothing earlier and opens one
+        if article["story_id"] is not None:
+            story = store.earlier_in_story(conn, article["story_id"], article["id"], STORY_ARTICLES)
+            head = store.known_in_story(conn, article["story_id"], article["id"], article["run_id"])
         new_story = head is None  # two articles of one new story in a run both open it: it is new to the reader
         nearest = _nearest_known(conn, extractor, article, claims, story, units)
         rows = [_claim_row(topic, article, claim, position, near, extractor)

@@ -187,7 +187,8 @@ def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None =
                     **run_stats(results, extracted, batch, result, quarantined),
                     "articles_loaded": 0, "republications_stored": 0,
                     "batch_checks": checks, "failure": {"stage": "validate", "reason": reason}})
-                quality.forget_feed_validators(conn, topic.name, [r.feed_url for r in results if r.status == "ok"])
+                # the next run must read these feeds in full, not get a 304 and skip what this run refused
+                store.forget_feed_validators(conn, topic.name, [r.feed_url for r in results if r.status == "ok"])
     log.info("validate: %d valid, %d quarantined; batch checks: %s", len(result.valid), len(result.quarantined),
              "; ".join(f"{c['name']} {'ok' if c['success'] else 'FAILED'} ({c['message']})" for c in checks))
     if reason:

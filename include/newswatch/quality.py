@@ -101,16 +101,6 @@ def rejection_reason(checks: list[dict[str, Any]]) -> str | None:
     return "batch rejected, nothing loaded: " + "; ".join(f"{c['name']}: {c['message']}" for c in failed)
 
 
-def forget_feed_validators(conn: psycopg.Connection, topic: str, feed_urls: list[str]) -> None:
-    """After a rejected batch: the next run must read these feeds again in full, not get a 304
-    (or an identical body) and skip the entries this run could not load."""
-    conn.execute(
-        """UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL
-           WHERE topic = %s AND url = ANY(%s)""",
-        (topic, feed_urls),
-    )
-
-
 # --- results storage ------------------------------------------------------------------------
 
 def store_result(conn: psycopg.Connection, run: int, suite: str, stage: str, *, success: bool,

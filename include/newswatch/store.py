@@ -45,6 +45,18 @@ def merge_run(conn: psycopg.Connection, run: int, *, stats: dict | None = None,
     )
 
 
+def mark_run_failed(conn: psycopg.Connection, topic: str, run_id: str, reason: str, stage: str) -> None:
+    """Mark a run failed and finished; a failure a stage already recorded is kept, not replaced."""
+    conn.execute(
+        """UPDATE runs SET status = 'failed', finished_at = COALESCE(finished_at, now()),
+                  stats = CASE WHEN stats ? 'failure' THEN stats
+                               ELSE stats || jsonb_build_object('failure', jsonb_build_object(
+                                      'stage', %s::text, 'reason', %s::text)) END
+           WHERE topic = %s AND run_id = %s""",
+        (stage, reason, topic, run_id),
+    )
+
+
 def get_run(conn: psycopg.Connection, topic: str, run_id: str | None = None) -> dict[str, Any] | None:
     with conn.cursor(row_factory=dict_row) as cur:
         if run_id is None:
@@ -108,6 +120,15 @@ def record_feed_fetch(conn: psycopg.Connection, topic: str, url: str, *, status:
         {"status": status, "http": http_status, "eclass": error_class, "error": error,
          "now": now, "ok": ok, "etag": etag, "lm": last_modified, "bh": body_hash, "entries": entries,
          "score": failure_score, "next": next_fetch_after, "topic": topic, "url": url},
+    )
+
+
+def forget_feed_validators(conn: psycopg.Connection, topic: str, feed_urls: list[str]) -> None:
+    """Drop the feeds' ETag, Last-Modified and body hash: the next fetch reads them in full."""
+    conn.execute(
+        """UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL
+           WHERE topic = %s AND url = ANY(%s)""",
+        (topic, feed_urls),
     )
 
 

@@ -105,6 +105,7 @@ def _failed_tasks(context: Any) -> list[str]:
 def _mark_run_failed(topic: Any, context: Any) -> None:
     """A run that failed where no stage recorded it (a crash, a timeout) is marked failed too."""
     try:
+        from newswatch import store
         from newswatch.db import connect
 
         from newswatch_airflow.settings import database_url
@@ -112,13 +113,7 @@ def _mark_run_failed(topic: Any, context: Any) -> None:
         dag_run = context.get("dag_run")
         run_id = context.get("run_id") or getattr(dag_run, "run_id", None)
         with connect(database_url()) as conn:
-            conn.execute(
-                """UPDATE runs SET status = 'failed', finished_at = COALESCE(finished_at, now()),
-                          stats = CASE WHEN stats ? 'failure' THEN stats
-                                       ELSE stats || jsonb_build_object('failure', jsonb_build_object(
-                                              'stage', 'airflow', 'reason', %s::text)) END
-                   WHERE topic = %s AND run_id = %s""",
-                (f"run failed ({context.get('reason') or 'task failure'})", topic.name, run_id),
-            )
+            store.mark_run_failed(conn, topic.name, run_id,
+                                  f"run failed ({context.get('reason') or 'task failure'})", stage="airflow")
     except Exception as exc:  # noqa: BLE001 - never let bookkeeping stop the email
         log.warning("could not mark run failed in Postgres: %s", exc)
