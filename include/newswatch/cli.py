@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=30, help="results of the last N runs (default 30)")
     p.add_argument("--out", type=Path, default=None, help="folder (default $NEWSWATCH_HOME/data_docs)")
     p.add_argument("--open", action="store_true", help="open the index in a browser")
+    p = sub.add_parser("devset", help="real-text development sets: fill the local folder, check it")
+    p.add_argument("action", choices=["fill", "status"])
+    p.add_argument("manifests", type=Path, nargs="+", help="sources.yaml of each set")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(message)s")
@@ -80,6 +83,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_demo()
     if args.command == "docs":
         return _docs(args)
+    if args.command == "devset":
+        return _devset(args)
     topic = load_topic(args.topic)
     if args.command == "check":
         print(f"{args.topic}: ok ({len(topic.feeds)} feeds, {len(topic.keyword_groups)} keyword groups)")
@@ -141,6 +146,25 @@ def _alerts(args: argparse.Namespace, topic) -> int:
                  if a["status"] == "sending" else f"pending, {a['attempts']} attempts; last error: {a['last_error'] or '-'}")
         print(f"#{a['id']} {a['kind']} {a['created_at']:%Y-%m-%d %H:%M} UTC · {a['subject']}\n    {state}")
     return 0
+
+
+def _devset(args: argparse.Namespace) -> int:
+    from newswatch import devsets
+
+    missing = 0
+    for path in args.manifests:
+        manifest = devsets.read_manifest(path)
+        if args.action == "fill":
+            outcome = devsets.fill(manifest)
+        else:
+            present = devsets.load(manifest)
+            outcome = {s.id: "present" if s.id in present else "missing" for s in manifest.sources}
+        bad = {k: v for k, v in outcome.items() if v not in ("ok", "present")}
+        missing += len(bad)
+        print(f"{manifest.name}: {len(outcome) - len(bad)} of {len(outcome)} texts in {manifest.local_dir}")
+        for source_id, why in bad.items():
+            print(f"  {source_id}: {why}")
+    return 1 if missing else 0
 
 
 def _docs(args: argparse.Namespace) -> int:
