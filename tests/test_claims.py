@@ -341,7 +341,7 @@ def test_number_words_count_with_or_without_nukta(written):
 
 
 def test_word_tables_are_keyed_as_tokens_are_folded():
-    from newswatch.claims import _MONTHS, _NUMBER_WORDS
+    from newswatch.claims.concepts import _MONTHS, _NUMBER_WORDS
     from newswatch.textnorm import normalize_text
 
     for table in (_NUMBER_WORDS, _MONTHS):
