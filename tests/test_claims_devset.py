@@ -62,10 +62,9 @@ def test_about_a_third_is_held_out_by_event(labels):
             assert all(labels.articles[s.article].event not in held for s in (pair.a, pair.b) if s.article)
 
 
+@pytest.mark.realtext("claims")
 def test_offsets_land_on_the_local_texts(labels):
     present = devsets.load(labels.manifest)
-    if not present:
-        pytest.skip("texts not filled: newswatch devset fill tests/fixtures/realtext/claims/sources.yaml")
     devset = claims_devset.load()
     assert set(devset.articles) == set(present)
     for article in devset.articles.values():
