@@ -51,8 +51,9 @@ How it works:
 from __future__ import annotations
 
 from newswatch.claims.concepts import ConceptIndex, stem
-from newswatch.claims.cues import EN_CUES, HI_CUES
+from newswatch.claims.cues import cue_matches
 from newswatch.claims.extractor import ClaimExtractor, extract_claims
+from newswatch.claims.lexicon import languages, lexicon
 from newswatch.claims.records import Claim, candidate_keys, make_claim, normalize_claim, shingles
 from newswatch.claims.sentences import paragraphs, split_sentences
 from newswatch.claims.similarity import (
@@ -65,8 +66,8 @@ from newswatch.claims.similarity import (
 )
 
 __all__ = [
-    "Claim", "ClaimExtractor", "ConceptIndex", "EN_CUES", "HI_CUES", "candidate_keys", "claim_is_new",
-    "claim_similarity", "concept_similarity", "extract_claims", "make_claim", "nearest_known",
+    "Claim", "ClaimExtractor", "ConceptIndex", "candidate_keys", "cue_matches", "claim_is_new",
+    "claim_similarity", "concept_similarity", "extract_claims", "languages", "lexicon", "make_claim", "nearest_known",
     "normalize_claim", "paragraphs", "precision_recall", "shingles", "split_sentences", "stem",
     "text_similarity",
 ]
