@@ -23,7 +23,7 @@ from newswatch.claims.records import Claim, make_claim
 from newswatch.claims.resolution import SpeakerHistory
 from newswatch.claims.sentences import SentenceSpan, Splitter, paragraph_spans, sentence_spans
 from newswatch.claims.similarity import claim_is_new, claim_similarity, nearest_known
-from newswatch.claims.speakers import NOBODY, Found, english_speaker, hindi_speaker, titled_mention
+from newswatch.claims.speakers import NOBODY, Found, english_speaker, hindi_speaker, subject_mention, titled_mention
 from newswatch.config import ClaimSettings, Topic
 
 
@@ -215,7 +215,9 @@ class ClaimExtractor:
             elif s.cue is not None and s.quote is None:
                 cue, speaker = s.cue.name, speaker_of(i)
             else:
-                history.add(titled_mention(s.raw, s.folded, s.where, cue_language(s.language)), s.language)
+                lang = cue_language(s.language)
+                history.add(titled_mention(s.raw, s.folded, s.where, lang)
+                            or subject_mention(s.raw, s.folded, s.where, lang, self._actors), s.language)
             if s.bare:
                 cue = None  # the attribution of the quote before it, not a claim of its own
             record = make_claim(unicodedata.normalize("NFC", s.raw), s.language, self.concepts,

@@ -104,6 +104,17 @@ _CUE_KEYS = {"name", "forms", "speaker", "weak", "negatable", "aux", "next", "un
              "at_end", "needs"}
 
 
+def _flag(value: object, where: str) -> bool:
+    """A yes/no setting (the loader reads YAML without booleans, so "false" arrives as text)."""
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "yes"):
+        return True
+    if str(value).lower() in ("false", "no"):
+        return False
+    raise LexiconError(f"{where}: {value!r} is not true or false")
+
+
 def _cue(entry: dict, where: str) -> Cue:
     unknown = set(entry) - _CUE_KEYS
     if unknown or not entry.get("name") or not entry.get("forms"):
@@ -117,8 +128,8 @@ def _cue(entry: dict, where: str) -> Cue:
         return regex.compile(rf"\s*(?:{_alternation(words)})") if words else None
 
     prev = entry.get("unless_prev")
-    return Cue(name=str(entry["name"]), speaker=speaker, weak=bool(entry.get("weak", False)),
-               negatable=bool(entry.get("negatable", True)), aux=bool(entry.get("aux", False)),
+    return Cue(name=str(entry["name"]), speaker=speaker, weak=_flag(entry.get("weak", False), where),
+               negatable=_flag(entry.get("negatable", True), where), aux=_flag(entry.get("aux", False), where),
                next=after("next"), unless_next=after("unless_next"),
                unless_prev=regex.compile(rf"(?:{_alternation(prev)})\s*$") if prev else None,
                at_end=at_end, needs=needs)

@@ -18,7 +18,11 @@ _MARK = regex.compile(r"''|‘‘|’’|[\"“”„«»'‘’]")
 _LETTER = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _OPEN_BEFORE = set(" \t([{—–-:;,") | set(_DOUBLE) | set(_SINGLE)
 _CLOSE_AFTER = set(" \t.,;:!?।॥|)]}—–-") | set(_DOUBLE) | set(_SINGLE)
-SPEECH_MIN_WORDS = 4  # a shorter quotation is a term or a title ('axis of upheaval'), not speech
+# Speech, not a term or a title ('axis of upheaval'): a sentence's end or a comma inside the marks,
+# or a long quotation.
+SPEECH_MIN_WORDS = 2
+SPEECH_LONG_WORDS = 8
+_SPEECH_END = regex.compile(r"[.?!।॥|,…:;]\s*(?:''|‘‘|’’|[\"“”„«»'‘’])?\s*$")
 
 
 @dataclass(frozen=True)
@@ -27,10 +31,7 @@ class Quotation:
     end: int  # after the closing mark, or the end of the paragraph it was left open in
     closed: bool
     words: int
-
-    @property
-    def is_speech(self) -> bool:
-        return self.words >= SPEECH_MIN_WORDS
+    is_speech: bool
 
     def covers(self, i: int) -> bool:
         return self.start <= i < self.end
@@ -60,6 +61,13 @@ def _words(text: str) -> int:
     return len(regex.findall(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*", text))
 
 
+def _quotation(text: str, start: int, end: int, closed: bool) -> Quotation:
+    words = _words(text[start:end])
+    speech = words >= SPEECH_LONG_WORDS or (words >= SPEECH_MIN_WORDS and (
+        not closed or bool(_SPEECH_END.search(text[start:end]))))
+    return Quotation(start, end, closed, words, speech)
+
+
 def quotations(text: str, paragraphs: list[tuple[int, int]]) -> list[Quotation]:
     """Every quotation of the text, in order; `paragraphs` are (start, end) of its lines."""
     out: list[Quotation] = []
@@ -73,14 +81,14 @@ def quotations(text: str, paragraphs: list[tuple[int, int]]) -> list[Quotation]:
                 if may_open:
                     open_at, family = i, _family(mark)
             elif _family(mark) == family and may_close and i > open_at:
-                out.append(Quotation(open_at, m.end(), True, _words(text[open_at:m.end()])))
+                out.append(_quotation(text, open_at, m.end(), True))
                 open_at = None
         if open_at is not None:
             nxt = paragraphs[p_index + 1] if p_index + 1 < len(paragraphs) else None
             first = _MARK.match(text, nxt[0]) if nxt else None
             if first and _family(first.group()) == family and _roles(text, first.start(), first.group())[0]:
                 continue  # the quotation runs on into the next paragraph
-            out.append(Quotation(open_at, p_end, False, _words(text[open_at:p_end])))
+            out.append(_quotation(text, open_at, p_end, False))
             open_at = None
     return out
 

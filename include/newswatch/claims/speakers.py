@@ -53,7 +53,9 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
             break
         if tok in words.boundary and not (tok in words.inner and picked):
             joined = (tok == "and" and picked and upper and upper(picked[-1][1]) and k > 0 and upper(toks[k - 1][1]))
-            if not joined:
+            # "analysts at the Asan Institute", "officials in Seoul": an affiliation after the head
+            affiliation = (tok in _AFFILIATION and picked and k > 0 and _is_head(toks[k - 1][0], lex))
+            if not (joined or affiliation):
                 break
         picked.append(toks[k])
         if len(picked) >= max_words:
@@ -66,6 +68,14 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
     while picked and picked[-1][0] in words.inner | {"of"}:
         picked.pop()  # a phrase does not start with a postposition
     return _Span(picked[-1][1], picked[0][2]) if picked else None
+
+
+_AFFILIATION = {"at", "from", "in", "of", "with"}
+
+
+def _is_head(word: str, lex: Lexicon) -> bool:
+    sp = lex.speakers
+    return word in sp.vague_heads or bool(sp.group.fullmatch(word) or sp.person_titles.fullmatch(word))
 
 
 def phrase_forward(folded: str, start: int, lex: Lexicon, max_words: int = 10) -> _Span | None:
@@ -102,6 +112,9 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
         return NOBODY
     sp = lex.speakers
     toks = [t for t in _tokens(folded, span.start, span.end) if t[0] not in _SKIP and t[0] not in _STOP]
+    whole = " ".join(t[0] for t in toks)
+    if whole in sp.pronouns:
+        return Found(pronoun=sp.pronouns[whole])
     had_article = bool(toks) and toks[0][0] in _ARTICLES
     while toks and (toks[0][0] in _ARTICLES or toks[0][0] in sp.not_a_noun):
         toks.pop(0)
@@ -127,7 +140,7 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
 
 _EN_AUX = regex.compile(r"(?:\s+(?:has|have|had|also|previously|before|earlier|reportedly|repeatedly|publicly|"
                         r"privately|again|once|now|already|would|will|was|were|is|are|been|later|then|"
-                        r"separately|further|flatly|strongly|firmly|openly|quickly|recently))+\s*$")
+                        r"separately|further|flatly|strongly|firmly|openly|quickly|recently|both|all|jointly|each))+\s*$")
 _QUOTE_END = set("\"”’'")
 
 
@@ -249,6 +262,24 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
     return NOBODY
 
 
+_HI_LOCATIVE_NEXT = regex.compile(r"\s+(?:पर|में|तक|से)" + _NOT_LETTER_AFTER)
+
+
+def subject_mention(sentence: str, folded: str, where: list[int], language: str, actors: Actors) -> str | None:
+    """The subject of a narrating Hindi sentence when it is a source ("स्वास्थ्य विभाग ने रिपोर्ट जारी
+    की"): a full mention that a later "इसके अनुसार" or "उन्होंने" refers to."""
+    if language != "hi":
+        return None
+    lex = lexicon("hi")
+    ne = _HI_NE.search(folded)
+    if not ne:
+        return None
+    span = phrase_back(folded, ne.start(), lex)
+    if span is None or not _source_like(folded, span, lex, actors):
+        return None
+    return clean(sentence, folded, where, _hindi_tail_trim(folded, span), lex).text
+
+
 def titled_mention(sentence: str, folded: str, where: list[int], language: str) -> str | None:
     """A source introduced without a cue, for later pronouns: "चीन के विदेश मंत्रालय के प्रवक्ता माओ
     निंग का बयान आया", "Kremlin spokesman Dmitry Peskov spoke to reporters"."""
@@ -261,6 +292,8 @@ def titled_mention(sentence: str, folded: str, where: list[int], language: str) 
                 break
             if tok in sp.boundary or tok in _HI_POSTPOSITIONS or tok in _STOP or tok in _SKIP or len(name) >= 3:
                 break
+            if language == "hi" and _HI_LOCATIVE_NEXT.match(folded, e):
+                break  # "मंत्री राजेश कुमार मंच पर आए": the word before a locative is a place
             name.append((s, e))
         if not name:
             continue
