@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import regex
 
 from newswatch.claims.concepts import ConceptIndex
-from newswatch.claims.cues import _BOILERPLATE, _is_heading, cue_language, cue_matches, pick_cue
+from newswatch.claims.cues import _BOILERPLATE, CueMatch, _is_heading, cue_language, cue_matches, pick_cue
 from newswatch.claims.folding import _NOT_LETTER_AFTER, _NOT_LETTER_BEFORE, _fold, _fold_with_map, _words
 from newswatch.claims.quotes import Quotation, inside, overlapping, quotations
 from newswatch.claims.records import Claim, make_claim
@@ -42,6 +42,10 @@ def _language_of(sentence: str, default: str | None) -> str:
 _TEASER_END = regex.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|…)\s*$")
 _CLOSING = "।॥|.?!\"”’'"
 ACTOR_CONCEPTS = frozenset({"usa", "russia", "north_korea", "south_korea", "china", "japan", "west"})
+# Where a sentence holding two speakers' claims is cut in two.
+_TWO_SPEAKERS = regex.compile(r"\s*(?:,\s*(?:वहीं|जबकि|लेकिन|मगर|while|whereas|but)(?![\p{L}\p{M}])\s*|;\s*"
+                              r"|\s+(?:while|whereas)\s+)")
+_CLAUSE_MIN_WORDS = 4  # words of content each half of a split sentence keeps beside its cue
 _BARE_MAX_WORDS = 4  # words beside the cue and the speaker in a bare attribution ("he told reporters.")
 
 
@@ -54,7 +58,8 @@ class _Sentence:
     language: str
     folded: str
     where: list[int]
-    cue: object | None = None  # CueMatch
+    cue: CueMatch | None = None
+    matches: list[CueMatch] = field(default_factory=list)  # every cue of the sentence that holds
     cue_in_quote: bool = False
     found: Found = NOBODY
     quote: Quotation | None = None  # the speech quotation holding most of it
@@ -62,6 +67,12 @@ class _Sentence:
 
     def words(self) -> int:
         return len(regex.findall(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*", self.raw))
+
+
+def _content_words(s: _Sentence) -> int:
+    """Words of the sentence beside its cue (and the speaker phrase before it, roughly)."""
+    assert s.cue is not None
+    return len(regex.findall(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*", s.folded[s.cue.end:]))
 
 
 class ClaimExtractor:
@@ -128,26 +139,50 @@ class ClaimExtractor:
                 skipped.add(p_index)
         return skipped
 
+    def _sentence(self, text: str, span: SentenceSpan, language: str | None, quotes: list[Quotation]) -> _Sentence:
+        raw = text[span.start:span.end]
+        lang = _language_of(raw, language)
+        folded, where = _fold_with_map(raw)
+        s = _Sentence(span, raw, lang, folded, where, quote=inside(quotes, span.start, span.end))
+        in_quote = overlapping(quotes, span.start, span.end)
+
+        def quoted(pos: int) -> bool:
+            return any(q.covers(span.start + where[pos]) for q in in_quote)
+
+        s.matches = cue_matches(folded, cue_language(lang))
+        cue = pick_cue(s.matches, quoted)
+        if cue is not None:
+            s.cue, s.cue_in_quote = cue, quoted(cue.start)
+            extract = hindi_speaker if cue_language(lang) == "hi" else english_speaker
+            s.found = extract(raw, folded, where, cue, self._actors)
+            if s.cue_in_quote and s.found.text and all(not q.closed for q in in_quote if q.covers(span.start + where[cue.start])):
+                # a quotation never closed has run past its end: a sentence naming its own speaker is not in it
+                s.cue_in_quote, s.quote = False, None
+        return s
+
+    def _clauses(self, text: str, s: _Sentence, language: str | None, quotes: list[Quotation]) -> list[_Sentence]:
+        """"X said A, while Y said B" / "X ने कहा …, वहीं Y ने कहा …": two claims of two speakers,
+        split at the clause boundary (the comma and the conjunction belong to neither)."""
+        if s.cue is None or s.cue_in_quote or s.quote is not None:
+            return [s]
+        for m in _TWO_SPEAKERS.finditer(s.folded, s.cue.end):
+            if not any(c.start >= m.end() and not c.cue.weak for c in s.matches):
+                break
+            cut, resume = s.span.start + s.where[m.start()], s.span.start + s.where[m.end() - 1] + 1
+            first = self._sentence(text, SentenceSpan(s.span.start, cut, s.span.paragraph), language, quotes)
+            second = self._sentence(text, SentenceSpan(resume, s.span.end, s.span.paragraph), language, quotes)
+            if first.cue is not None and second.cue is not None and second.found != NOBODY \
+                    and second.found != first.found and _content_words(first) >= _CLAUSE_MIN_WORDS \
+                    and _content_words(second) >= _CLAUSE_MIN_WORDS:
+                return [first, *self._clauses(text, second, language, quotes)]
+        return [s]
+
     def _read(self, text: str, language: str | None) -> tuple[list[_Sentence], list[Quotation], set[int]]:
         spans = sentence_spans(text, language, self.splitter)
         quotes = quotations(text, paragraph_spans(text))
         out = []
         for span in spans:
-            raw = text[span.start:span.end]
-            lang = _language_of(raw, language)
-            folded, where = _fold_with_map(raw)
-            s = _Sentence(span, raw, lang, folded, where, quote=inside(quotes, span.start, span.end))
-            in_quote = [q for q in overlapping(quotes, span.start, span.end)]
-
-            def quoted(pos: int, s: _Sentence = s, in_quote: list[Quotation] = in_quote) -> bool:
-                return any(q.covers(s.span.start + s.where[pos]) for q in in_quote)
-
-            cue = pick_cue(cue_matches(folded, cue_language(lang)), quoted)
-            if cue is not None:
-                s.cue, s.cue_in_quote = cue, quoted(cue.start)
-                extract = hindi_speaker if cue_language(lang) == "hi" else english_speaker
-                s.found = extract(raw, folded, where, cue, self._actors)
-            out.append(s)
+            out.extend(self._clauses(text, self._sentence(text, span, language, quotes), language, quotes))
         return out, quotes, self._skipped_paragraphs(text, spans)
 
     def _attribute(self, sentences: list[_Sentence], quotes: list[Quotation]) -> dict[int, int]:
@@ -160,6 +195,9 @@ class ClaimExtractor:
         previous: tuple[Quotation, int] | None = None  # the last attributed quotation and its owner
         for q in sorted(by_quote, key=lambda q: q.start):
             members = by_quote[q]
+            if not q.closed:  # an open quotation ends where a sentence names its own speaker
+                ends = [i for i in members[1:] if sentences[i].quote is None and sentences[i].cue is not None]
+                members = by_quote[q] = [i for i in members if not ends or i < ends[0]]
             first, last = members[0], members[-1]
             who = next((i for i in members if sentences[i].cue is not None and not sentences[i].cue_in_quote), None)
             if who is None and last + 1 < len(sentences) and self._attribution_only(sentences[last + 1]):

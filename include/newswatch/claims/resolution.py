@@ -76,6 +76,9 @@ class SpeakerHistory:
             resolved = self.reference(found.reference)
             if resolved:
                 return resolved
+            if not found.text and self.entries:
+                # "the agency" after "South Korea's National Intelligence Service": the last of its kind
+                return self.pronoun(speaker_kind(found.reference, "en" if found.reference.isascii() else "hi"))
         if found.pronoun:
             return self.pronoun(found.pronoun)
         return found.text
