@@ -61,6 +61,22 @@ def _words(text: str) -> int:
     return len(regex.findall(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*", text))
 
 
+def _runs_on(text: str, paragraph: tuple[int, int], family: str) -> bool:
+    """Whether a quotation open at a paragraph's end goes on into the next one: that paragraph
+    opens with a quote mark (the convention for a quote over paragraphs), or its first mark of the
+    family closes (a quoted post broken into lines: `"… Boeing.\n\nHe will be great!"`)."""
+    first = _MARK.match(text, paragraph[0])
+    if first and _family(first.group()) == family and _roles(text, first.start(), first.group())[0]:
+        return True
+    for m in _MARK.finditer(text, paragraph[0], paragraph[1]):
+        if _family(m.group()) != family:
+            continue
+        may_open, may_close = _roles(text, m.start(), m.group())
+        if may_open or may_close:
+            return may_close and not may_open
+    return False
+
+
 def _quotation(text: str, start: int, end: int, closed: bool) -> Quotation:
     words = _words(text[start:end])
     speech = words >= SPEECH_LONG_WORDS or (words >= SPEECH_MIN_WORDS and (
@@ -85,9 +101,8 @@ def quotations(text: str, paragraphs: list[tuple[int, int]]) -> list[Quotation]:
                 open_at = None
         if open_at is not None:
             nxt = paragraphs[p_index + 1] if p_index + 1 < len(paragraphs) else None
-            first = _MARK.match(text, nxt[0]) if nxt else None
-            if first and _family(first.group()) == family and _roles(text, first.start(), first.group())[0]:
-                continue  # the quotation runs on into the next paragraph
+            if nxt and _runs_on(text, nxt, family):
+                continue
             out.append(_quotation(text, open_at, p_end, False))
             open_at = None
     return out

@@ -144,6 +144,30 @@ _EN_AUX = regex.compile(r"(?:\s+(?:has|have|had|also|previously|before|earlier|r
 _QUOTE_END = set("\"”’'")
 
 
+_LEADING_ADVERBIAL = {"in", "on", "at", "during", "after", "before", "meanwhile", "also", "earlier", "later",
+                      "separately", "since", "last", "this", "by", "with", "for", "under", "amid", "despite"}
+
+
+def _sentence_subject(sentence: str, folded: str, where: list[int], lex: Lexicon, end: int) -> _Span | None:
+    """The noun phrase opening the main clause, for a participle cue ("Trump has stood by it, telling
+    detractors ...", "The president downplayed the news, saying ..."): after a leading adverbial
+    up to its comma, capitalised words, determiners and the lexicon's title, organisation and
+    group words, up to the first other word."""
+    sp = lex.speakers
+    toks = [t for t in _tokens(folded, 0, end) if t[0] not in _SKIP]
+    if toks and toks[0][0] in _LEADING_ADVERBIAL:
+        comma = next((k for k, t in enumerate(toks) if t[0] == ","), None)
+        toks = toks[comma + 1:] if comma is not None else []
+    picked = []
+    for tok, s, e in toks:
+        nominal = (sentence[where[s]].isupper() or tok in _ARTICLES or tok in sp.references
+                   or _is_head(tok, lex) or bool(sp.organisation.fullmatch(tok)) or tok.endswith(("'s", "’s")))
+        if tok in _STOP or (tok in sp.boundary and tok not in _ARTICLES) or not nominal:
+            break
+        picked.append((s, e))
+    return _Span(picked[0][0], picked[-1][1]) if picked else None
+
+
 def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatch, actors: Actors) -> Found:
     lex = lexicon("en")
     rule = match.cue.speaker
@@ -156,8 +180,13 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
     if rule in ("object", "anaphor"):
         return clean(sentence, folded, where, phrase_forward(folded, match.end, lex), lex)
     head = folded[:match.start]
+    if folded[match.start:match.end].endswith("ing") and regex.search(r"(?:,|\band|\bwhile|\bbefore|\bafter|\bby)\s*$", head):
+        # "…, saying he had never met him": the speaker is the main clause's subject
+        return clean(sentence, folded, where, _sentence_subject(sentence, folded, where, lex, match.start), lex)
     aux = _EN_AUX.search(head)
     prev = head[:aux.start() if aux else len(head.rstrip())].rstrip()
+    while (adverb := regex.search(r"\s+([\p{L}]+ly)$", prev)) and sentence[where[adverb.start(1)]].islower():
+        prev = prev[:adverb.start()].rstrip()  # "he suddenly announced", "she flatly denied"
     if prev and prev.split()[-1] in lex.speakers.pronouns and not prev.endswith(","):
         return clean(sentence, folded, where, _Span(len(prev) - len(prev.split()[-1]), len(prev)), lex)
     if not prev or prev[-1] in _QUOTE_END or prev.endswith(","):
