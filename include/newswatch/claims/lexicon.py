@@ -55,8 +55,7 @@ class SpeakerWords:
     group: regex.Pattern[str]
     person_titles: regex.Pattern[str]
     vague_heads: frozenset[str] = frozenset()
-    vague_modifiers: frozenset[str] = frozenset()  # one word each; phrases are in vague_phrases
-    vague_phrases: tuple[str, ...] = ()
+    affiliations: frozenset[str] = frozenset()
     references: frozenset[str] = frozenset()  # heads of short references ("the ministry")
 
 
@@ -169,9 +168,7 @@ def _build(raw: dict, where: str) -> Lexicon:
         group=_compile_words(sp.get("group", [])),
         person_titles=_compile_words(sp.get("person_titles", [])),
         vague_heads=frozenset(_fold(w) for w in sp.get("vague_heads", [])),
-        vague_modifiers=frozenset(_fold(w) for w in sp.get("vague_modifiers", []) if " " not in w),
-        vague_phrases=tuple(sorted((_fold(w) for w in sp.get("vague_modifiers", []) if " " in w), key=len,
-                                   reverse=True)),
+        affiliations=frozenset(_fold(w) for w in sp.get("affiliations", [])),
         references=frozenset(_fold(w) for w in sp.get("references", [])))
     aux = raw.get("auxiliaries")
     breaks = raw.get("clause_breaks", [])

@@ -50,15 +50,19 @@ class SpeakerHistory:
         if text:
             self.entries.append((text, frozenset(_fold(text).split()), speaker_kind(text, language)))
 
+    def add_anonymous(self, kind: str) -> None:
+        """An unnamed source ("एक अधिकारी", "students"): a pronoun after it means nobody named."""
+        self.entries.append(("", frozenset(), kind))
+
     def pronoun(self, kind: str) -> str | None:
         """The newest compatible speaker; with none compatible, the newest of all (a Hindi
         उन्होंने for a ministry happens), except for "it" which never means a person."""
         wanted = _COMPATIBLE.get(kind, _COMPATIBLE["any"])
         for text, _, k in reversed(self.entries):
             if k in wanted:
-                return text
+                return text or None
         if kind != "organisation" and self.entries:
-            return self.entries[-1][0]
+            return self.entries[-1][0] or None
         return None
 
     def reference(self, head: str) -> str | None:
@@ -66,7 +70,7 @@ class SpeakerHistory:
         Korea's foreign ministry"), longer than the reference itself."""
         words = set(_fold(head).split())
         for text, folded_words, _ in reversed(self.entries):
-            if words <= {w.removesuffix("'s").removesuffix("’s") for w in folded_words} and len(folded_words) > len(words):
+            if text and words <= {w.removesuffix("'s").removesuffix("’s") for w in folded_words} and len(folded_words) > len(words):
                 return text
         return None
 
@@ -76,9 +80,11 @@ class SpeakerHistory:
             resolved = self.reference(found.reference)
             if resolved:
                 return resolved
-            if not found.text and self.entries:
+            if not found.text and any(text for text, _, _ in self.entries):
                 # "the agency" after "South Korea's National Intelligence Service": the last of its kind
                 return self.pronoun(speaker_kind(found.reference, "en" if found.reference.isascii() else "hi"))
         if found.pronoun:
             return self.pronoun(found.pronoun)
+        if found.anonymous and not found.text:
+            self.add_anonymous(found.anonymous)
         return found.text

@@ -22,6 +22,7 @@ class Found:
     text: str | None = None  # a speaker named in the sentence, as written
     pronoun: str | None = None  # a pronoun's kind (person, organisation, plural, ...): resolve it
     reference: str | None = None  # a short reference's head ("ministry"): the last full mention holding it
+    anonymous: str | None = None  # a generic or unnamed source, and its kind: a later "he" / "they" means it
 
 
 NOBODY = Found()
@@ -30,6 +31,9 @@ _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.-]*[\p{L}\p{M}\p{N}]|[
 _STOP = set(",;:")
 _SKIP = set("()\"“”‘’'")
 _ARTICLES = {"the", "a", "an"}
+# Capitalised only because they open the sentence: no affiliation ("Several officials said").
+_COMMON_OPENERS = {"some", "several", "many", "two", "three", "four", "few", "senior", "top", "local", "other",
+                   "former", "unnamed", "anonymous", "one", "these", "those", "most", "both", "all"}
 
 
 def _tokens(folded: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
@@ -37,13 +41,16 @@ def _tokens(folded: str, start: int = 0, end: int | None = None) -> list[tuple[s
 
 
 def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_words: int = 12,
-                upper: Callable[[int], bool] | None = None) -> _Span | None:
+                upper: Callable[[int], bool] | None = None, oblique: bool = False) -> _Span | None:
     """The phrase ending at `end`, extended back word by word to a boundary word, a comma or colon,
-    or `floor`. English "and" stays inside between two capitalised names ("Russia and North Korea")."""
+    or `floor`. English "and" stays inside between two capitalised names ("Russia and North Korea").
+    `oblique`: the subject of ने, whose genitives agree with its head: "का" never stands inside it,
+    nor "की" before a "के" ("इस कदम की | राजस्थान के मुख्यमंत्री अशोक गहलोत ने प्रशंसा की")."""
     words = lex.speakers
     toks = _tokens(folded, floor, end)
     picked: list[tuple[str, int, int]] = []
     stop_at = -1
+    passed_ke = False
     for k in range(len(toks) - 1, -1, -1):
         tok, s, _ = toks[k]
         if tok in _SKIP:
@@ -51,6 +58,9 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
         if tok in _STOP:
             stop_at = k
             break
+        if oblique and (tok == "का" or (tok == "की" and passed_ke)):
+            break
+        passed_ke = passed_ke or tok == "के"
         if tok in words.boundary and not (tok in words.inner and picked):
             joined = (tok == "and" and picked and upper and upper(picked[-1][1]) and k > 0 and upper(toks[k - 1][1]))
             # "analysts at the Asan Institute", "officials in Seoul": an affiliation after the head
@@ -93,16 +103,18 @@ def phrase_forward(folded: str, start: int, lex: Lexicon, max_words: int = 10) -
     return _Span(picked[0][1], picked[-1][2]) if picked else None
 
 
-def is_vague(words: list[str], lex: Lexicon) -> bool:
-    """"a senior official", "कुछ अधिकारियों", "reports": a head that names no one, with nothing but
-    vague words before it; "US officials", "स्वास्थ्य विभाग के अधिकारियों" name an affiliation."""
+def is_vague(words: list[str], capitalised: list[bool], lex: Lexicon) -> bool:
+    """"a senior official", "कुछ अधिकारियों", "भागलपुर के एक छात्र", "reports": a head that names no
+    one, with no affiliation among the other words; "US officials", "स्वास्थ्य विभाग के अधिकारियों",
+    "police sources" name one."""
     sp = lex.speakers
-    text = " ".join(words)
-    for phrase in sp.vague_phrases:
-        text = text.replace(phrase, " ")
-    rest = text.split()
-    return bool(rest) and rest[-1] in sp.vague_heads and all(
-        w in sp.vague_modifiers or w in sp.vague_heads or w.isdigit() for w in rest[:-1])
+    if not words or words[-1] not in sp.vague_heads:
+        return False
+    for word, cap in zip(words[:-1], capitalised[:-1]):
+        if cap or word in sp.affiliations or word.removesuffix("'s").removesuffix("’s") in sp.affiliations \
+                or sp.organisation.fullmatch(word) or sp.person_titles.fullmatch(word):
+            return False
+    return True
 
 
 def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex: Lexicon) -> Found:
@@ -133,8 +145,11 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
         text += ")"  # "निप्पॉन होसो क्योकाई (एनएचके)"
     reference = key if key in sp.references and (had_article or lex.language != "en") \
         and not text[:1].isupper() else None
-    if key in sp.generic or is_vague(words, lex):
-        return Found(reference=reference)  # nobody, unless a full mention before holds the word
+    capitalised = [sentence[where[t[1]]].isupper() and (k > 0 or t[0] not in _COMMON_OPENERS) for k, t in enumerate(toks)]
+    if key in sp.generic or is_vague(words, capitalised, lex):
+        # nobody, unless a full mention before holds the word; a later "he" / "उसने" means nobody too
+        plural = words[-1].endswith(("s", "ों", "ें", "ं")) or bool(sp.group.fullmatch(words[-1]))
+        return Found(reference=reference, anonymous="plural" if plural else "person")
     return Found(text=text or None, reference=reference)
 
 
@@ -254,7 +269,7 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
     # "X ने ... <cue>": the nearest ने before the cue, in the same clause.
     before = list(_HI_NE.finditer(folded, 0, match.start))
     if before and not _HI_CLAUSE_BREAK.search(folded, before[-1].end(), match.start):
-        return finish(phrase_back(folded, before[-1].start(), lex))
+        return finish(phrase_back(folded, before[-1].start(), lex, oblique=True))
     pronoun = list(_HI_PRONOUN_NE.finditer(folded, 0, match.start))
     if pronoun and not _HI_CLAUSE_BREAK.search(folded, pronoun[-1].end(), match.start):
         return Found(pronoun=lex.speakers.pronouns.get(pronoun[-1].group(), "any"))
@@ -303,7 +318,7 @@ def subject_mention(sentence: str, folded: str, where: list[int], language: str,
     ne = _HI_NE.search(folded)
     if not ne:
         return None
-    span = phrase_back(folded, ne.start(), lex)
+    span = phrase_back(folded, ne.start(), lex, oblique=True)
     if span is None or not _source_like(folded, span, lex, actors):
         return None
     return clean(sentence, folded, where, _hindi_tail_trim(folded, span), lex).text
