@@ -18,6 +18,7 @@ import regex
 from newswatch.claims.concepts import ConceptIndex
 from newswatch.claims.cues import _BOILERPLATE, CueMatch, _is_heading, cue_language, cue_matches, pick_cue
 from newswatch.claims.folding import _NOT_LETTER_AFTER, _NOT_LETTER_BEFORE, _fold, _fold_with_map, _words
+from newswatch.claims.lexicon import lexicon
 from newswatch.claims.quotes import Quotation, inside, overlapping, quotations
 from newswatch.claims.records import Claim, make_claim
 from newswatch.claims.resolution import SpeakerHistory
@@ -41,10 +42,14 @@ def _language_of(sentence: str, default: str | None) -> str:
 
 _TEASER_END = regex.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|…)\s*$")
 _CLOSING = "।॥|.?!\"”’'"
+_QUESTION = regex.compile(r"\?[\s\"”’')\]»]*$")
 ACTOR_CONCEPTS = frozenset({"usa", "russia", "north_korea", "south_korea", "china", "japan", "west"})
 # Where a sentence holding two speakers' claims is cut in two.
-_TWO_SPEAKERS = regex.compile(r"\s*(?:,\s*(?:वहीं|जबकि|लेकिन|मगर|while|whereas|but)(?![\p{L}\p{M}])\s*|;\s*"
+_TWO_SPEAKERS = regex.compile(r"\s*(?:,\s*(?:वहीं|जबकि|लेकिन|मगर|और|while|whereas|but|and)(?![\p{L}\p{M}])\s*|;\s*"
                               r"|\s+(?:while|whereas)\s+)")
+_PART_BREAK = regex.compile(r"\s*;\s*")  # the labelled span of a claim stops at a semicolon's part
+_CLAUSE_BREAK = regex.compile(r"\s*(?:,|;|\s--|\s–|\s—)\s*(?:(?:but|though|although|while|however|लेकिन|हालांकि|मगर)"
+                              r"(?![\p{L}\p{M}])\s*,?\s*)?")
 _CLAUSE_MIN_WORDS = 4  # words of content each half of a split sentence keeps beside its cue
 _BARE_MAX_WORDS = 4  # words beside the cue and the speaker in a bare attribution ("he told reporters.")
 
@@ -149,7 +154,8 @@ class ClaimExtractor:
         def quoted(pos: int) -> bool:
             return any(q.covers(span.start + where[pos]) for q in in_quote)
 
-        s.matches = cue_matches(folded, cue_language(lang))
+        # a question states nothing ("What has the Kremlin said about it?")
+        s.matches = [] if _QUESTION.search(raw) else cue_matches(folded, cue_language(lang))
         cue = pick_cue(s.matches, quoted)
         if cue is not None:
             s.cue, s.cue_in_quote = cue, quoted(cue.start)
@@ -160,17 +166,36 @@ class ClaimExtractor:
                 s.cue_in_quote, s.quote = False, None
         return s
 
+    def _cut(self, text: str, s: _Sentence, m: regex.Match, language: str | None,
+             quotes: list[Quotation]) -> tuple[_Sentence, _Sentence]:
+        """The sentence cut at a clause break (the break itself belongs to neither part)."""
+        cut, resume = s.span.start + s.where[m.start()], s.span.start + s.where[m.end() - 1] + 1
+        return (self._sentence(text, SentenceSpan(s.span.start, cut, s.span.paragraph), language, quotes),
+                self._sentence(text, SentenceSpan(resume, s.span.end, s.span.paragraph), language, quotes))
+
     def _clauses(self, text: str, s: _Sentence, language: str | None, quotes: list[Quotation]) -> list[_Sentence]:
-        """"X said A, while Y said B" / "X ने कहा …, वहीं Y ने कहा …": two claims of two speakers,
-        split at the clause boundary (the comma and the conjunction belong to neither)."""
+        """The claims a sentence holds, as spans: "X said A, while Y said B" / "X ने कहा …, वहीं Y ने
+        कहा …" is two claims of two speakers; a part after ";" or a non-response clause ("--
+        though he declined to say ...") without a cue is no part of the claim."""
         if s.cue is None or s.cue_in_quote or s.quote is not None:
             return [s]
+        lex = lexicon(cue_language(s.language))
+        for m in _PART_BREAK.finditer(s.folded):
+            first, second = self._cut(text, s, m, language, quotes)
+            if (first.cue is None) != (second.cue is None) and first.raw and second.raw:
+                return [*self._clauses(text, first, language, quotes), *self._clauses(text, second, language, quotes)]
+        if lex.non_claims:
+            for refusal in lex.non_claims.finditer(s.folded, s.cue.end):
+                breaks = [m for m in _CLAUSE_BREAK.finditer(s.folded, s.cue.end, refusal.start())]
+                if breaks:
+                    first, second = self._cut(text, s, breaks[-1], language, quotes)
+                    if first.cue is not None and _content_words(first) >= _CLAUSE_MIN_WORDS:
+                        second.cue = None  # "he said X -- though he declined to say Y"
+                        return [first, second]
         for m in _TWO_SPEAKERS.finditer(s.folded, s.cue.end):
             if not any(c.start >= m.end() and not c.cue.weak for c in s.matches):
                 break
-            cut, resume = s.span.start + s.where[m.start()], s.span.start + s.where[m.end() - 1] + 1
-            first = self._sentence(text, SentenceSpan(s.span.start, cut, s.span.paragraph), language, quotes)
-            second = self._sentence(text, SentenceSpan(resume, s.span.end, s.span.paragraph), language, quotes)
+            first, second = self._cut(text, s, m, language, quotes)
             if first.cue is not None and second.cue is not None and second.found != NOBODY \
                     and second.found != first.found and _content_words(first) >= _CLAUSE_MIN_WORDS \
                     and _content_words(second) >= _CLAUSE_MIN_WORDS:
@@ -256,8 +281,8 @@ class ClaimExtractor:
                 lang = cue_language(s.language)
                 history.add(titled_mention(s.raw, s.folded, s.where, lang)
                             or subject_mention(s.raw, s.folded, s.where, lang, self._actors), s.language)
-            if s.bare:
-                cue = None  # the attribution of the quote before it, not a claim of its own
+            if s.bare or _QUESTION.search(s.raw):
+                cue = None  # the attribution of the quote before it / a question: no claim of its own
             record = make_claim(unicodedata.normalize("NFC", s.raw), s.language, self.concepts,
                                 speaker=unicodedata.normalize("NFC", speaker) if speaker else None, cue=cue,
                                 paragraph=s.span.paragraph, index=i)

@@ -4,7 +4,7 @@ The YAML files say what each key means; this module only compiles them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -57,6 +57,7 @@ class SpeakerWords:
     vague_heads: frozenset[str] = frozenset()
     affiliations: frozenset[str] = frozenset()
     references: frozenset[str] = frozenset()  # heads of short references ("the ministry")
+    aliases: dict[str, str] = field(default_factory=dict)  # "सीएम" → "मुख्यमंत्री"
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,8 @@ def _build(raw: dict, where: str) -> Lexicon:
         person_titles=_compile_words(sp.get("person_titles", [])),
         vague_heads=frozenset(_fold(w) for w in sp.get("vague_heads", [])),
         affiliations=frozenset(_fold(w) for w in sp.get("affiliations", [])),
-        references=frozenset(_fold(w) for w in sp.get("references", [])))
+        references=frozenset(_fold(w) for w in sp.get("references", [])),
+        aliases={_fold(k): _fold(v) for k, v in (sp.get("aliases") or {}).items()})
     aux = raw.get("auxiliaries")
     breaks = raw.get("clause_breaks", [])
     return Lexicon(

@@ -69,9 +69,12 @@ class SpeakerHistory:
         """The newest full mention holding every word of a short reference ("ministry" → "South
         Korea's foreign ministry"), longer than the reference itself."""
         words = set(_fold(head).split())
-        for text, folded_words, _ in reversed(self.entries):
+        for k in range(len(self.entries) - 1, -1, -1):
+            text, folded_words, _ = self.entries[k]
             if text and words <= {w.removesuffix("'s").removesuffix("’s") for w in folded_words} and len(folded_words) > len(words):
-                return text
+                # the last mention of that source: "Trump" after "President Trump" is the same one
+                later = [t for t, fw, _ in self.entries[k + 1:] if t and fw and fw < folded_words]
+                return later[-1] if later else text
         return None
 
     def resolve(self, found: Found) -> str | None:

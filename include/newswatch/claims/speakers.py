@@ -61,6 +61,9 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
         if oblique and (tok == "का" or (tok == "की" and passed_ke)):
             break
         passed_ke = passed_ke or tok == "के"
+        if lex.language == "hi" and picked and _hindi_inner(tok, toks, k, picked, lex):
+            picked.append(toks[k])
+            continue
         if tok in words.boundary and not (tok in words.inner and picked):
             joined = (tok == "and" and picked and upper and upper(picked[-1][1]) and k > 0 and upper(toks[k - 1][1]))
             # "analysts at the Asan Institute", "officials in Seoul": an affiliation after the head
@@ -81,6 +84,19 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
 
 
 _AFFILIATION = {"at", "from", "in", "of", "with"}
+_HI_PARTICIPLE = {"वाले", "वाली", "वाला"}
+
+
+def _hindi_inner(tok: str, toks: list[tuple[str, int, int]], k: int, picked: list, lex: Lexicon) -> bool:
+    """Hindi words a speaker phrase runs on over though they are boundaries elsewhere: "की ओर से" in
+    "मंत्रालय की ओर से जारी आदेश", "में" after an organisation ("गृह मंत्रालय में संयुक्त सचिव"), and
+    anything but ने and कि in a participle phrase ("इस शोध को लीड करने वाले लक्ष्मी कांत द्विवेदी")."""
+    before = toks[k - 1][0] if k > 0 else ""
+    if tok == "से" and before in ("ओर", "तरफ"):
+        return True
+    if tok == "में" and lex.speakers.organisation.fullmatch(before):
+        return True
+    return any(t[0] in _HI_PARTICIPLE for t in picked) and tok not in ("ने", "कि") and tok not in _STOP
 
 
 def _is_head(word: str, lex: Lexicon) -> bool:
@@ -127,7 +143,7 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
     whole = " ".join(t[0] for t in toks)
     if whole in sp.pronouns:
         return Found(pronoun=sp.pronouns[whole])
-    had_article = bool(toks) and toks[0][0] in _ARTICLES
+    toks_all = list(toks)
     while toks and (toks[0][0] in _ARTICLES or toks[0][0] in sp.not_a_noun):
         toks.pop(0)
     while toks and toks[-1][0] in sp.not_a_noun | sp.inner:
@@ -139,12 +155,14 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
     if key in sp.pronouns:
         return Found(pronoun=sp.pronouns[key])
     text = sentence[where[toks[0][1]]:where[toks[-1][2] - 1] + 1]
-    text = regex.sub(r"[\"“”‘’]|(?<![\p{L}\p{M}])'|'(?![\p{L}\p{M}])", "", text)
+    text = regex.sub(r"[\"“”‘]|(?<![\p{L}\p{M}])['’]|['’](?![\p{L}\p{M}])", "", text)  # quotes, not Trump’s
     text = regex.sub(r"\s+", " ", text).strip(" ,.;:")
     if text.count("(") > text.count(")"):
         text += ")"  # "निप्पॉन होसो क्योकाई (एनएचके)"
-    reference = key if key in sp.references and (had_article or lex.language != "en") \
-        and not text[:1].isupper() else None
+    key = sp.aliases.get(key, key)  # "सीएम" stands for "मुख्यमंत्री"
+    definite = bool(toks_all) and toks_all[0][0] in ("the", "this", "that")
+    # "the ministry" (not "the Kremlin", a name) / "मंत्रालय", "सीएम": a short reference
+    reference = key if key in sp.references and (lex.language != "en" or (definite and not text[:1].isupper())) else None
     capitalised = [sentence[where[t[1]]].isupper() and (k > 0 or t[0] not in _COMMON_OPENERS) for k, t in enumerate(toks)]
     if key in sp.generic or is_vague(words, capitalised, lex):
         # nobody, unless a full mention before holds the word; a later "he" / "उसने" means nobody too
@@ -157,6 +175,11 @@ _EN_AUX = regex.compile(r"(?:\s+(?:has|have|had|also|previously|before|earlier|r
                         r"privately|again|once|now|already|would|will|was|were|is|are|been|later|then|"
                         r"separately|further|flatly|strongly|firmly|openly|quickly|recently|both|all|jointly|each))+\s*$")
 _QUOTE_END = set("\"”’'")
+_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend|month|year|night|morning|" \
+        r"evening|afternoon|statement|tweet|interview|letter|post|speech|briefing|call)"
+_EN_WHEN = regex.compile(r"(?:\s+(?:on|last|this|late|early|in|at|during|over|earlier|later)(?:\s+[\p{L}\p{N}'’-]+){0,3}?\s+"
+                         + _DAYS + r"|\s+(?:today|yesterday|tonight|himself|herself|itself|themselves|initially|"
+                         r"first|then|too|again|once|twice|privately|publicly))\s*,?$")
 
 
 _LEADING_ADVERBIAL = {"in", "on", "at", "during", "after", "before", "meanwhile", "also", "earlier", "later",
@@ -198,16 +221,25 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
     if folded[match.start:match.end].endswith("ing") and regex.search(r"(?:,|\band|\bwhile|\bbefore|\bafter|\bby)\s*$", head):
         # "…, saying he had never met him": the speaker is the main clause's subject
         return clean(sentence, folded, where, _sentence_subject(sentence, folded, where, lex, match.start), lex)
-    aux = _EN_AUX.search(head)
-    prev = head[:aux.start() if aux else len(head.rstrip())].rstrip()
-    while (adverb := regex.search(r"\s+([\p{L}]+ly)$", prev)) and sentence[where[adverb.start(1)]].islower():
-        prev = prev[:adverb.start()].rstrip()  # "he suddenly announced", "she flatly denied"
+    prev = head.rstrip()
+    while True:  # "X has also said", "X on Saturday said", "Trump himself said", "he suddenly announced"
+        trail = _EN_AUX.search(prev) or _EN_WHEN.search(prev)
+        adverb = regex.search(r"\s+([\p{L}]+ly)$", prev)
+        if adverb and sentence[where[adverb.start(1)]].islower():
+            trail = adverb
+        if not trail or trail.start() == 0:
+            break
+        prev = prev[:trail.start()].rstrip()
     if prev and prev.split()[-1] in lex.speakers.pronouns and not prev.endswith(","):
         return clean(sentence, folded, where, _Span(len(prev) - len(prev.split()[-1]), len(prev)), lex)
     if not prev or prev[-1] in _QUOTE_END or prev.endswith(","):
         commas = [i for i, ch in enumerate(prev) if ch == ","]
         if prev.endswith(",") and len(commas) >= 2 and prev[commas[-2] - 1:commas[-2]] not in _QUOTE_END:
-            # "John Kirby, a White House spokesman, said" / "X, who ..., said": the name before it
+            # "John Kirby, a White House spokesman, said" / "X, who ..., said": the name before it;
+            # "BuzzFeed's editor in chief, Ben Smith, said": the name between the commas
+            middle = [t for t in _tokens(folded, commas[-2] + 1, commas[-1])]
+            if middle and len(middle) <= 4 and all(upper(t[1]) for t in middle):
+                return clean(sentence, folded, where, _Span(middle[0][1], middle[-1][2]), lex)
             span = phrase_back(folded, commas[-2], lex, upper=upper)
             found = clean(sentence, folded, where, span, lex)
             if found != NOBODY:
@@ -216,7 +248,10 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
         if forward and (upper(forward.start) or regex.match(r"\s*(?:[,;:.!?\"”’')]|$)", folded[forward.end:])):
             return clean(sentence, folded, where, forward, lex)  # "…," said John Kirby / said the ministry.
         return NOBODY
-    floor = prev.rindex(",") + 1 if "," in prev else 0
+    # the subject follows the last comma or closing quote before it: '"…," Kirby said', '"…" the congressman said'
+    marks = [m.start() for m in regex.finditer(r"[,\"”’']", prev)
+             if not (prev[m.start() - 1:m.start()].isalpha() and prev[m.start() + 1:m.start() + 2].isalpha())]
+    floor = (marks[-1] + 1) if marks else 0
     return clean(sentence, folded, where, phrase_back(folded, len(prev), lex, floor=floor, upper=upper), lex)
 
 
