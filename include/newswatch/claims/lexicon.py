@@ -19,6 +19,9 @@ _MACROS = {
     "{QUOTE}": f"[{regex.escape(QUOTE_CHARS)}]",
     "{PUNCT}": r"[,:;–—\-।|]",  # a danda inside a sentence stands for a comma ("कहा था| कि")
     "{END}": r"(?:[^\p{L}\p{N}]*$)",
+    # an optional time between a verb and its preposition: "called Friday for", "called on Monday for"
+    "{WHEN}": r"(?:(?:on\s+|last\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+              r"yesterday|again|also|repeatedly|publicly)\s+)?",
 }
 SPEAKER_RULES = {"subject", "source", "object", "anaphor", "none"}
 _AT_END = {None, "quote_before", "clause_before"}
@@ -81,8 +84,12 @@ def _phrase(phrase: str) -> str:
     """A folded phrase as a pattern: any run of spaces between words, letter boundaries at its ends."""
     if phrase in _MACROS:
         return _MACROS[phrase]
-    if phrase.startswith("{"):
-        raise LexiconError(f"unknown macro {phrase}")
+    if "{" in phrase:  # words around a macro: "{WHEN} for"
+        parts = [p for p in regex.split(r"(\{[A-Z]+\})", phrase) if p.strip()]
+        for part in parts:
+            if part.startswith("{") and part not in _MACROS:
+                raise LexiconError(f"unknown macro {part}")
+        return r"\s*".join(_MACROS[p] if p in _MACROS else _phrase(p.strip()) for p in parts)
     folded = _fold(phrase)
     body = r"\s+".join(map(regex.escape, folded.split()))
     glued = folded[:1] in "'’" or folded.startswith(("n't", "n’t"))  # "didn't": no boundary before n't

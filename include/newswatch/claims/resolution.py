@@ -83,9 +83,12 @@ class SpeakerHistory:
             resolved = self.reference(found.reference)
             if resolved:
                 return resolved
-            if not found.text and any(text for text, _, _ in self.entries):
+            if any(text for text, _, _ in self.entries):
                 # "the agency" after "South Korea's National Intelligence Service": the last of its kind
-                return self.pronoun(speaker_kind(found.reference, "en" if found.reference.isascii() else "hi"))
+                kind = speaker_kind(found.reference, "en" if found.reference.isascii() else "hi")
+                resolved = self.pronoun("singular" if kind == "unknown" else kind)
+                if resolved:
+                    return resolved
         if found.pronoun:
             return self.pronoun(found.pronoun)
         if found.anonymous and not found.text:

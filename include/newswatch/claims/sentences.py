@@ -62,8 +62,8 @@ def _dot_ends_sentence(text: str, i: int) -> bool:
         return False  # 3.5, 12.09.2023
     if after == ".":
         return False  # an ellipsis or '..' ends at its last dot
-    if before == "." and regex.match(r"\s+\p{Ll}", text[i + 1:i + 4]):
-        return False  # "… hear ... the truth": an ellipsis inside a sentence
+    if regex.match(r"[\"”’')\]]*\s+\p{Ll}", text[i + 1:i + 8]):
+        return False  # no sentence opens in lower case: "Sen. Warren (D-Mass.) tweeted", "hear ... the truth"
     word = _word_before(text, i)
     rest = text[i + 1:i + 40].lstrip(" ")
     if word in _ABBREVIATIONS and not rest.startswith("\n"):

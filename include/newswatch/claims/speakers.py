@@ -27,10 +27,11 @@ class Found:
 
 NOBODY = Found()
 Actors = Callable[[str], list[tuple[int, int]]]
-_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{N}][\p{M}]*|[,;:()\"“”‘’']")
-_STOP = set(",;:")
+_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{N}][\p{M}]*|[,;:()\"“”‘’'—–]|--")
+_STOP = {",", ";", ":", "—", "–", "--"}  # "WASHINGTON — Representative X said"
 _SKIP = set("()\"“”‘’'")
 _ARTICLES = {"the", "a", "an"}
+_PARTY_TAG = regex.compile(r"\s*\((?:[DRI]|Dem|Rep|Ind)-[\p{L}. ]+\)?\s*$")
 # Capitalised only because they open the sentence: no affiliation ("Several officials said").
 _COMMON_OPENERS = {"some", "several", "many", "two", "three", "four", "few", "senior", "top", "local", "other",
                    "former", "unnamed", "anonymous", "one", "these", "those", "most", "both", "all"}
@@ -83,7 +84,7 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
     return _Span(picked[-1][1], picked[0][2]) if picked else None
 
 
-_AFFILIATION = {"at", "from", "in", "of", "with"}
+_AFFILIATION = {"at", "from", "in", "of", "with", "for"}  # "analysts at X", "a spokeswoman for Speaker Y"
 _HI_PARTICIPLE = {"वाले", "वाली", "वाला"}
 
 
@@ -156,6 +157,7 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
         return Found(pronoun=sp.pronouns[key])
     text = sentence[where[toks[0][1]]:where[toks[-1][2] - 1] + 1]
     text = regex.sub(r"[\"“”‘]|(?<![\p{L}\p{M}])['’]|['’](?![\p{L}\p{M}])", "", text)  # quotes, not Trump’s
+    text = _PARTY_TAG.sub("", text)  # "Rep. Ted Lieu (D-Calif.)": the party and state are no part of the name
     text = regex.sub(r"\s+", " ", text).strip(" ,.;:")
     if text.count("(") > text.count(")"):
         text += ")"  # "निप्पॉन होसो क्योकाई (एनएचके)"
@@ -175,6 +177,8 @@ _EN_AUX = regex.compile(r"(?:\s+(?:has|have|had|also|previously|before|earlier|r
                         r"privately|again|once|now|already|would|will|was|were|is|are|been|later|then|"
                         r"separately|further|flatly|strongly|firmly|openly|quickly|recently|both|all|jointly|each))+\s*$")
 _QUOTE_END = set("\"”’'")
+_BY_AGENT = regex.compile(r"(?:\s+(?:on|last|this)?\s*(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                          r"today|yesterday|here|there|first|initially))*\s+by\s+")
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend|month|year|night|morning|" \
         r"evening|afternoon|statement|tweet|interview|letter|post|speech|briefing|call)"
 _EN_WHEN = regex.compile(r"(?:\s+(?:on|last|this|late|early|in|at|during|over|earlier|later)(?:\s+[\p{L}\p{N}'’-]+){0,3}?\s+"
@@ -218,9 +222,13 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
     if rule in ("object", "anaphor"):
         return clean(sentence, folded, where, phrase_forward(folded, match.end, lex), lex)
     head = folded[:match.start]
-    if folded[match.start:match.end].endswith("ing") and regex.search(r"(?:,|\band|\bwhile|\bbefore|\bafter|\bby)\s*$", head):
-        # "…, saying he had never met him": the speaker is the main clause's subject
+    if folded[match.start:match.end].endswith("ing") and not regex.search(r"\b(?:is|are|was|were|been|be)\s*$", head):
+        # "…, saying he had never met him", "She issued a statement saying": the main clause's subject
         return clean(sentence, folded, where, _sentence_subject(sentence, folded, where, lex, match.start), lex)
+    by_agent = _BY_AGENT.match(folded, match.end)
+    if by_agent and regex.search(r"\b(?:is|are|was|were|been|being)(?:\s+\w+)?\s*$", head):
+        # "The tweet was first reported Saturday by BigGovernment.com"
+        return clean(sentence, folded, where, phrase_forward(folded, by_agent.end(), lex), lex)
     prev = head.rstrip()
     while True:  # "X has also said", "X on Saturday said", "Trump himself said", "he suddenly announced"
         trail = _EN_AUX.search(prev) or _EN_WHEN.search(prev)
@@ -234,11 +242,16 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
         return clean(sentence, folded, where, _Span(len(prev) - len(prev.split()[-1]), len(prev)), lex)
     if not prev or prev[-1] in _QUOTE_END or prev.endswith(","):
         commas = [i for i, ch in enumerate(prev) if ch == ","]
+        if prev.endswith(",") and len(commas) >= 3 and prev[commas[0] - 1:commas[0]] not in _QUOTE_END:
+            # "Jack Levin, the chief executive of yFrog, the service that ..., said": the name first
+            span = phrase_back(folded, commas[0], lex, upper=upper)
+            if span and span.start <= 1 and upper(span.start):
+                return clean(sentence, folded, where, span, lex)
         if prev.endswith(",") and len(commas) >= 2 and prev[commas[-2] - 1:commas[-2]] not in _QUOTE_END:
             # "John Kirby, a White House spokesman, said" / "X, who ..., said": the name before it;
             # "BuzzFeed's editor in chief, Ben Smith, said": the name between the commas
             middle = [t for t in _tokens(folded, commas[-2] + 1, commas[-1])]
-            if middle and len(middle) <= 4 and all(upper(t[1]) for t in middle):
+            if 2 <= len(middle) <= 4 and all(upper(t[1]) for t in middle):
                 return clean(sentence, folded, where, _Span(middle[0][1], middle[-1][2]), lex)
             span = phrase_back(folded, commas[-2], lex, upper=upper)
             found = clean(sentence, folded, where, span, lex)
@@ -247,6 +260,9 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
         forward = phrase_forward(folded, match.end, lex, max_words=6)
         if forward and (upper(forward.start) or regex.match(r"\s*(?:[,;:.!?\"”’')]|$)", folded[forward.end:])):
             return clean(sentence, folded, where, forward, lex)  # "…," said John Kirby / said the ministry.
+        if prev.endswith(",") and not any(q in prev for q in _QUOTE_END):
+            # "He paused, then added:": the subject of the clause before
+            return clean(sentence, folded, where, _sentence_subject(sentence, folded, where, lex, match.start), lex)
         return NOBODY
     # the subject follows the last comma or closing quote before it: '"…," Kirby said', '"…" the congressman said'
     marks = [m.start() for m in regex.finditer(r"[,\"”’']", prev)
