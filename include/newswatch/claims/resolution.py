@@ -23,6 +23,17 @@ _COMPATIBLE = {
     "person_or_plural": {"person", "plural", "unknown"},
     "any": {"person", "organisation", "plural", "unknown"},
 }
+class _ObjectOf:
+    """Whether a reference's word stands in a mention as a modifier, not its head: "शोध" in "इस
+    शोध को लीड करने वाले …", "मंत्रालय" in "मंत्रालय की प्रवक्ता …" (a postposition follows it)."""
+
+    _AFTER = r"\s+(?:को|से|में|पर|का|की|के|ने)(?![\p{L}\p{M}])"
+
+    def search(self, text: str, head: str) -> bool:
+        return bool(regex.search(r"(?<![\p{L}\p{M}])" + regex.escape(_fold(head)) + self._AFTER, text))
+
+
+_OBJECT_OF = _ObjectOf()
 _AND = regex.compile(r"(?<![\p{L}\p{M}])(?:and|और|व|एवं)(?![\p{L}\p{M}])")
 
 
@@ -71,7 +82,8 @@ class SpeakerHistory:
         words = set(_fold(head).split())
         for k in range(len(self.entries) - 1, -1, -1):
             text, folded_words, _ = self.entries[k]
-            if text and words <= {w.removesuffix("'s").removesuffix("’s") for w in folded_words} and len(folded_words) > len(words):
+            if text and words <= {w.removesuffix("'s").removesuffix("’s") for w in folded_words} \
+                    and len(folded_words) > len(words) and not _OBJECT_OF.search(_fold(text), head):
                 # the last mention of that source: "Trump" after "President Trump" is the same one
                 later = [t for t, fw, _ in self.entries[k + 1:] if t and fw and fw < folded_words]
                 return later[-1] if later else text

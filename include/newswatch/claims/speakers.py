@@ -74,16 +74,24 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
         picked.append(toks[k])
         if len(picked) >= max_words:
             break
-    if stop_at > 0 and picked and toks[stop_at][0] == "," and lex.language == "hi":
-        # "अमेरिका, दक्षिण कोरिया और उनके सहयोगियों": a short list running from the sentence start.
-        head = [t for t in toks[:stop_at] if t[0] not in _SKIP]
-        if 0 < len(head) <= 2 and not any(t[0] in words.boundary or t[0] in _STOP for t in head):
-            picked.extend(reversed(head))
+    while stop_at > 0 and picked and toks[stop_at][0] == "," and any(t[0] in _COORDINATORS for t in picked):
+        # "बिहार, तेलंगाना और पंजाब ने", "Russia, China and North Korea said": a list of short names
+        item: list[tuple[str, int, int]] = []
+        k = stop_at - 1
+        while k >= 0 and toks[k][0] not in _STOP and toks[k][0] not in words.boundary and len(item) < 3:
+            if toks[k][0] not in _SKIP:
+                item.append(toks[k])
+            k -= 1
+        if not item or (k >= 0 and toks[k][0] not in _STOP and toks[k][0] not in words.boundary):
+            break
+        picked.extend(item)
+        stop_at = k if k >= 0 and toks[k][0] == "," else -1
     while picked and picked[-1][0] in words.inner | {"of"}:
         picked.pop()  # a phrase does not start with a postposition
     return _Span(picked[-1][1], picked[0][2]) if picked else None
 
 
+_COORDINATORS = {"और", "व", "एवं", "and"}
 _AFFILIATION = {"at", "from", "in", "of", "with", "for"}  # "analysts at X", "a spokeswoman for Speaker Y"
 _HI_PARTICIPLE = {"वाले", "वाली", "वाला"}
 
@@ -280,6 +288,8 @@ _HI_TAILS = (regex.compile(r"\s*(?:की|के)\s+(?:रिपोर्ट|ख
              regex.compile(r"\s*(?:की\s+(?:तरफ|ओर)\s+से|द्वारा)$"), regex.compile(r"\s+(?:का|की|के)$"))
 _HI_SIDE = regex.compile(r"\s*(?:की\s+(?:तरफ|ओर)\s+से|द्वारा)\s*$")
 _HI_KA = regex.compile(r"\s+(?:का|की|के|को)\s*$")
+_HI_PASSIVE = regex.compile(r"(?:^|\s)(?:(?:की|किया|किए|दी|दिया|दिए)\s+)?(?:गई|गयी|गया|गए|जा|जाता|जाती|जाते|जाएगा|जाएगी|जाएंगे)"
+                            + _NOT_LETTER_AFTER)
 _HI_POSTPOSITIONS = {"का", "की", "के", "को", "से", "में", "पर", "ने", "द्वारा"}
 _HI_PRESENT = regex.compile(r"^(?:कहत|कहते|कहती|बोल|लिखत|लिखते|मानत|मानते|बतात|बताते|बताती)")
 # Noun cues whose "X का <cue>" names the holder whatever X is ("X का कहना है", "X का मानना है");
@@ -354,7 +364,10 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
         nxt = regex.match(r"\s*([\p{L}\p{M}]+)", folded[end:])
         if nxt and nxt.group(1) not in _HI_POSTPOSITIONS:
             return finish(_Span(start, end))
-    return NOBODY
+    if _HI_PASSIVE.search(folded[match.start:match.end]) or _HI_PASSIVE.match(folded, match.end):
+        return NOBODY  # "अपील की गई", "कहा गया": impersonal, no one named
+    # "(उन्होंने) अपील की है कि …": Hindi drops a subject the sentences before named
+    return Found(pronoun="any")
 
 
 _HI_LOCATIVE_NEXT = regex.compile(r"\s+(?:पर|में|तक|से)" + _NOT_LETTER_AFTER)
