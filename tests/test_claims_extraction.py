@@ -234,3 +234,105 @@ def test_yaml_words_that_look_like_booleans_stay_words():
     # "on" and "no" would be booleans in YAML 1.1; the lexicon reads them as words
     assert "on" in lexicon("en").speakers.boundary
     assert claims("No, the ministry said, the ship did not dock.", "en") == [("said", "ministry")]
+
+
+# Spans: what part of a sentence a claim is (labelling guide §2).
+def test_two_speakers_in_one_sentence_are_two_claims():
+    text = "Kyiv said the drones came from Iran, while Tehran said it had sent none at all."
+    found = EXTRACTOR.extract(text, "en")
+    assert [(c.sentence, c.speaker) for c in found] == [
+        ("Kyiv said the drones came from Iran", "Kyiv"), ("Tehran said it had sent none at all.", "Tehran")]
+    text = "गृह मंत्री ने कहा कि सीमा पूरी तरह सुरक्षित है, वहीं विपक्ष के नेता ने कहा कि घुसपैठ जारी है।"
+    assert [c.speaker for c in EXTRACTOR.extract(text, "hi")] == ["गृह मंत्री", "विपक्ष के नेता"]
+
+
+def test_a_non_response_clause_and_a_part_after_a_semicolon_are_no_part_of_the_claim():
+    found = EXTRACTOR.extract("He said he had never met the woman -- though, asked twice, he declined to say why.", "en")
+    assert [c.sentence for c in found] == ["He said he had never met the woman"]
+    found = EXTRACTOR.extract("Leaders met at the port; governor Ivan Petrov says 24 were injured in the blaze.", "en")
+    assert [c.sentence for c in found] == ["governor Ivan Petrov says 24 were injured in the blaze."]
+
+
+def test_questions_are_no_claims():
+    assert claims("What has the Kremlin said about the meeting?", "en") == []
+    assert claims("क्या रूस ने हथियार देने का वादा किया है?", "hi") == []
+
+
+# Speakers in the shapes the real English text showed.
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Sen. Ann Ford, D-Ore., said a handshake would be a disgrace.", "Sen. Ann Ford"),
+    ("Rep. Tom Hale (D-Calif.) tweeted that the summit should be cancelled.", "Rep. Tom Hale"),
+    ("WASHINGTON — Representative Ann Ford said on Tuesday that she would resign.", "Representative Ann Ford"),
+    ("President Kim on Saturday said the launch had succeeded.", "President Kim"),
+    ("The governor himself said the fire was under control.", "governor"),
+    ("The photo was first reported Saturday by Daily Ledger, a news site.", "Daily Ledger"),
+    ("She issued a statement over the weekend saying she had never met him.", None),
+    ("Mark Ode, the chief executive of Frogline, the image service that hosted the photo, said it was real.",
+     "Mark Ode"),
+    ("The paper's editor in chief, Ben Roe, later tweeted that the paper stood by its story.", "Ben Roe"),
+    ("A spokeswoman for Speaker Jane Ash said the bill would pass.", "spokeswoman for Speaker Jane Ash"),
+    ("Analysts at the Asan Institute said the launch was a test.", "Analysts at the Asan Institute"),
+])
+def test_english_speaker_shapes(text, speaker):
+    assert speakers(text, "en") == [speaker]
+
+
+def test_a_participle_takes_the_main_clause_subject_and_a_short_reference_its_full_mention():
+    text = ("President Trump met the press on Friday. "
+            "The president downplayed the news on Saturday, saying he had never met the envoy.")
+    assert speakers(text, "en") == ["President Trump"]
+
+
+def test_a_definite_report_is_the_organisation_that_published_it():
+    text = ("The Institute for Population Studies in Mumbai released a report on Monday. "
+            "The report said the lockdown had cut infections eightfold.")
+    assert speakers(text, "en") == ["Institute for Population Studies in Mumbai"]
+    assert speakers("Reports said the lockdown had cut infections.", "en") == [None]
+
+
+# Speakers in the shapes the real Hindi text showed.
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("यूपी सरकार के इस कदम की राजस्थान के मुख्यमंत्री अशोक गहलोत ने प्रशंसा की और कहा कि बाकी राज्य भी ऐसा करें।",
+     "राजस्थान के मुख्यमंत्री अशोक गहलोत"),
+    ("मंत्रालय की ओर से जारी एक आदेश के मुताबिक फंसे लोगों को घर जाने की अनुमति होगी।",
+     "मंत्रालय की ओर से जारी एक आदेश"),
+    ("केंद्रीय गृह मंत्रालय में संयुक्त सचिव पुण्य श्रीवास्तव ने कहा कि ट्रेनें चलेंगी।",
+     "केंद्रीय गृह मंत्रालय में संयुक्त सचिव पुण्य श्रीवास्तव"),
+    ("इस शोध को लीड करने वाले लक्ष्मी कांत द्विवेदी के मुताबिक संक्रमण की दर घटी है।",
+     "इस शोध को लीड करने वाले लक्ष्मी कांत द्विवेदी"),
+    ("बता दें कि गुरुवार को ही बिहार, तेलंगाना और पंजाब ने विशेष ट्रेनों की मांग की थी।", "बिहार, तेलंगाना और पंजाब"),
+    ("रेल मंत्रालय के निर्देशानुसार ही किसी अन्य ट्रेन की योजना बनाई जाएगी।", "रेल मंत्रालय"),
+    ("भागलपुर के एक छात्र ने बताया कि यहां खाने की दिक्कत है।", None),
+    ("पुलिस के एक अधिकारी ने बताया कि भीड़ को हटा दिया गया।", "पुलिस के एक अधिकारी"),
+])
+def test_hindi_speaker_shapes(text, speaker):
+    assert speakers(text, "hi") == [speaker]
+
+
+def test_hindi_dropped_subject_and_aliases_take_the_speaker_named_before():
+    text = ("स्वास्थ्य विभाग के प्रमुख सचिव अमित प्रसाद ने कहा है कि जांच बढ़ाई जाएगी। "
+            "अपील की है कि लोग मरीजों के साथ सहानुभूति दिखाएं। "
+            "सभी निजी अस्पतालों से प्रोटोकॉल का पालन करने को कहा है।")
+    assert speakers(text, "hi") == ["स्वास्थ्य विभाग के प्रमुख सचिव अमित प्रसाद"] * 3
+    text = "पंजाब के मुख्यमंत्री कैप्टन अमरिंदर सिंह ने कर्फ्यू बढ़ाने का एलान किया। सीएम ने कहा कि दुकानें खुलेंगी।"
+    assert speakers(text, "hi") == ["पंजाब के मुख्यमंत्री कैप्टन अमरिंदर सिंह"] * 2
+
+
+def test_a_pronoun_after_an_unnamed_source_names_nobody():
+    text = ("अधिकारियों ने कहा कि बसें शाम तक पहुंचेंगी। उन्होंने कहा कि एक बस में 30 छात्र बैठेंगे।")
+    assert speakers(text, "hi") == [None, None]
+    text = "A senior official said the talks had stalled. He said a new round was unlikely."
+    assert speakers(text, "en") == [None, None]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("गोंडा को पहले कोरोना मुक्त जिला घोषित किया गया था।", "hi"),
+    ("स्थिति की समीक्षा के बाद और छूट का एलान किया जाएगा।", "hi"),
+    ("लॉकडाउन की घोषणा के बाद से छात्र चिंतित हैं।", "hi"),
+    ("रेल मंत्रालय ने टिकटों की बिक्री के लिए दिशा-निर्देश जारी किए हैं।", "hi"),
+    ("Mueller's team is investigating alleged Russian interference.", "en"),
+    ("The special counsel's statement adds more confusion.", "en"),
+    ("North Korea's leader is believed to be heading north by train.", "en"),
+])
+def test_more_sentences_that_are_no_claims(text, language):
+    assert claims(text, language) == []

@@ -187,8 +187,9 @@ class ClaimExtractor:
         if lex.non_claims:
             for refusal in lex.non_claims.finditer(s.folded, s.cue.end):
                 breaks = [m for m in _CLAUSE_BREAK.finditer(s.folded, s.cue.end, refusal.start())]
+                joined = [m for m in breaks if regex.search(r"[\p{L}]", m.group())]  # ", but", "-- though"
                 if breaks:
-                    first, second = self._cut(text, s, breaks[-1], language, quotes)
+                    first, second = self._cut(text, s, (joined or breaks)[-1], language, quotes)
                     if first.cue is not None and _content_words(first) >= _CLAUSE_MIN_WORDS:
                         second.cue = None  # "he said X -- though he declined to say Y"
                         return [first, second]

@@ -209,7 +209,10 @@ def _sentence_subject(sentence: str, folded: str, where: list[int], lex: Lexicon
         comma = next((k for k, t in enumerate(toks) if t[0] == ","), None)
         toks = toks[comma + 1:] if comma is not None else []
     picked = []
-    for tok, s, e in toks:
+    for j, (tok, s, e) in enumerate(toks):
+        if picked and tok in ("for", "of", "in", "at", "on") and j + 1 < len(toks) and sentence[where[toks[j + 1][1]]].isupper():
+            picked.append((s, e))  # "Institute for Population Studies in Mumbai"
+            continue
         nominal = (sentence[where[s]].isupper() or tok in _ARTICLES or tok in sp.references
                    or _is_head(tok, lex) or bool(sp.organisation.fullmatch(tok)) or tok.endswith(("'s", "’s")))
         if tok in _STOP or (tok in sp.boundary and tok not in _ARTICLES) or not nominal:
@@ -376,6 +379,12 @@ _HI_LOCATIVE_NEXT = regex.compile(r"\s+(?:पर|में|तक|से)" + _NO
 def subject_mention(sentence: str, folded: str, where: list[int], language: str, actors: Actors) -> str | None:
     """The subject of a narrating Hindi sentence when it is a source ("स्वास्थ्य विभाग ने रिपोर्ट जारी
     की"): a full mention that a later "इसके अनुसार" or "उन्होंने" refers to."""
+    if language == "en":  # "The Institute for Population Studies released a report on Monday."
+        lex = lexicon("en")
+        span = _sentence_subject(sentence, folded, where, lex, len(folded))
+        if span is None or not _source_like(folded, span, lex, actors) or span.end - span.start < 4:
+            return None
+        return clean(sentence, folded, where, span, lex).text
     if language != "hi":
         return None
     lex = lexicon("hi")
