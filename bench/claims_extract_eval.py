@@ -212,6 +212,49 @@ def boundary_figures(splitter, articles: list[Article]) -> dict:
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
 
 
+def number_parser_values(text: str, language: str) -> list[float]:
+    """number-parser's reading of a text: its words turned into digits, then the digits read (its
+    output keeps "1.2 million" as "1.2 1000000": both values are taken, as a caller would get them)."""
+    from number_parser import parse
+
+    out = []
+    for token in regex.findall(r"\p{N}+(?:[.,]\p{N}+)*", parse(text, language=language if language in ("hi", "en") else "en")):
+        digits = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in token).replace(",", "")
+        try:
+            out.append(float(digits))
+        except ValueError:
+            continue
+    return out
+
+
+def number_figures(pairs: list[tuple[str, str, str, str, bool, str]]) -> dict:
+    """Number words read by claims.quantities and by number-parser, judged on labelled claim pairs
+    (text_a, lang_a, text_b, lang_b, same, kind): a changed-number pair is read right when the two
+    sides' values differ, a same pair whose sides state numbers when they agree."""
+    from newswatch.claims.quantities import values
+
+    readers = {"newswatch": lambda text, lang: values(text)}
+    try:
+        import number_parser  # noqa: F401
+
+        readers["number_parser"] = number_parser_values
+    except ImportError:
+        pass
+    figures = {}
+    for name, read in readers.items():
+        ok = {"changed_number": [0, 0], "same_with_numbers": [0, 0]}
+        for text_a, lang_a, text_b, lang_b, same, kind in pairs:
+            a, b = sorted(read(text_a, lang_a)), sorted(read(text_b, lang_b))
+            if kind == "changed-number":
+                ok["changed_number"][0] += a != b
+                ok["changed_number"][1] += 1
+            elif same and (a or b):
+                ok["same_with_numbers"][0] += a == b
+                ok["same_with_numbers"][1] += 1
+        figures[name] = {k: {"right": r, "pairs": n, "share": round(r / n, 3) if n else None} for k, (r, n) in ok.items()}
+    return figures
+
+
 def _parts(articles: list[Article]) -> dict[str, list[Article]]:
     parts = {}
     for split in ("tuned", "heldout"):

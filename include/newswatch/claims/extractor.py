@@ -19,12 +19,15 @@ from newswatch.claims.concepts import ConceptIndex
 from newswatch.claims.cues import _BOILERPLATE, CueMatch, _is_heading, cue_language, cue_matches, pick_cue
 from newswatch.claims.folding import _NOT_LETTER_AFTER, _NOT_LETTER_BEFORE, _fold, _fold_with_map, _words
 from newswatch.claims.lexicon import lexicon
+from newswatch.claims.mentions import subject_mention, titled_mention
 from newswatch.claims.quotes import Quotation, inside, overlapping, quotations
 from newswatch.claims.records import Claim, make_claim
 from newswatch.claims.resolution import SpeakerHistory
 from newswatch.claims.sentences import SentenceSpan, Splitter, paragraph_spans, sentence_spans
 from newswatch.claims.similarity import claim_is_new, claim_similarity, nearest_known
-from newswatch.claims.speakers import NOBODY, Found, english_speaker, hindi_speaker, subject_mention, titled_mention
+from newswatch.claims.speakers import NOBODY, Found
+from newswatch.claims.speakers_en import english_speaker
+from newswatch.claims.speakers_hi import hindi_speaker
 from newswatch.config import ClaimSettings, Topic
 
 
