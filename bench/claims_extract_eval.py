@@ -30,6 +30,7 @@ import argparse
 import sys
 import time
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,6 @@ import regex
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, report  # noqa: E402
 
-MANIFEST = ROOT / "tests" / "fixtures" / "realtext" / "claims" / "sources.yaml"
 _SENTENCE_END = set(".?!।॥|\"”’')]»")
 
 
@@ -67,20 +67,29 @@ class Found:
     speaker: str | None
 
 
-def load_articles(manifest: Path = MANIFEST) -> list[Article]:
+def load_articles(devset=None) -> list[Article]:
     """The dev set's articles with their labelled claims, texts verified by sha256."""
     from newswatch import claims_devset
 
+    devset = devset or claims_devset.load()
     out = []
-    for doc in claims_devset.load_articles(manifest):
+    for doc in devset.articles.values():
         gold = []
         for claim in doc.claims:
             spans = [(s.start, s.end) for s in claim.speakers]
             texts = tuple(doc.text[s:e] for s, e in spans)
             cover = doc.text[min(s for s, _ in spans):max(e for _, e in spans)] if len(spans) > 1 else None
-            gold.append(GoldClaim(claim.start, claim.end, texts, cover))
+            gold.append(GoldClaim(claim.span.start, claim.span.end, texts, cover))
         out.append(Article(doc.id, doc.language, doc.heldout, doc.text, tuple(gold)))
     return out
+
+
+def load_pairs(devset=None) -> list[tuple[str, str, str, str, bool, str, bool]]:
+    """(text a, lang a, text b, lang b, same, kind, heldout) of every pair whose texts are present."""
+    from newswatch import claims_devset
+
+    devset = devset or claims_devset.load()
+    return [(p.a_text, p.a_lang, p.b_text, p.b_lang, p.same, p.kind, p.heldout) for p in devset.pairs]
 
 
 def _norm(text: str | None) -> str:
@@ -227,10 +236,11 @@ def number_parser_values(text: str, language: str) -> list[float]:
     return out
 
 
-def number_figures(pairs: list[tuple[str, str, str, str, bool, str]]) -> dict:
+def number_figures(pairs: list[tuple]) -> dict:
     """Number words read by claims.quantities and by number-parser, judged on labelled claim pairs
-    (text_a, lang_a, text_b, lang_b, same, kind): a changed-number pair is read right when the two
-    sides' values differ, a same pair whose sides state numbers when they agree."""
+    (text_a, lang_a, text_b, lang_b, same, kind, ...): a changed-number pair is read right when the
+    sides' values conflict (neither side's values are all among the other's), a same pair whose
+    sides state numbers when they do not (one side may add a number the other leaves out)."""
     from newswatch.claims.quantities import values
 
     readers = {"newswatch": lambda text, lang: values(text)}
@@ -243,13 +253,14 @@ def number_figures(pairs: list[tuple[str, str, str, str, bool, str]]) -> dict:
     figures = {}
     for name, read in readers.items():
         ok = {"changed_number": [0, 0], "same_with_numbers": [0, 0]}
-        for text_a, lang_a, text_b, lang_b, same, kind in pairs:
-            a, b = sorted(read(text_a, lang_a)), sorted(read(text_b, lang_b))
+        for text_a, lang_a, text_b, lang_b, same, kind, *_ in pairs:
+            a, b = Counter(read(text_a, lang_a)), Counter(read(text_b, lang_b))
+            agree = not (a - b) or not (b - a)
             if kind == "changed-number":
-                ok["changed_number"][0] += a != b
+                ok["changed_number"][0] += not agree
                 ok["changed_number"][1] += 1
             elif same and (a or b):
-                ok["same_with_numbers"][0] += a == b
+                ok["same_with_numbers"][0] += agree
                 ok["same_with_numbers"][1] += 1
         figures[name] = {k: {"right": r, "pairs": n, "share": round(r / n, 3) if n else None} for k, (r, n) in ok.items()}
     return figures
@@ -266,14 +277,19 @@ def _parts(articles: list[Article]) -> dict[str, list[Article]]:
 
 
 def extraction_figures(articles: list[Article] | None = None, *, topic=None, compare_pysbd: bool = True,
-                       errors: dict[str, list[str]] | None = None) -> dict:
+                       compare_numbers: bool = True, errors: dict[str, list[str]] | None = None) -> dict:
     """Extraction figures on the dev set: {"tuned": {...}, "heldout": {...}, "tuned_hi": ..., ...,
-    "sentences": {"newswatch": {...}, "pysbd": {...}}, "claims_per_s": ...}. `errors`, when given,
+    "sentences": {"newswatch": {...}, "pysbd": {...}}, "numbers": {...}, "claims_per_s": ...}. `errors`, when given,
     collects the misses, false positives and wrong speakers per part (for tuning: read "tuned" only)."""
     from newswatch.claims import ClaimExtractor
     from newswatch.config import load_topic
 
-    articles = load_articles() if articles is None else articles
+    devset = None
+    if articles is None:
+        from newswatch import claims_devset
+
+        devset = claims_devset.load()
+        articles = load_articles(devset)
     topic = topic or load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
     extractor = ClaimExtractor(topic)
     figures: dict = {}
@@ -297,6 +313,10 @@ def extraction_figures(articles: list[Article] | None = None, *, topic=None, com
             "claims_tuned_f1": score(with_splitter, [a for a in articles if not a.heldout])["f1"],
             "claims_heldout_f1": score(with_splitter, [a for a in articles if a.heldout])["f1"],
         }
+    if devset is not None and compare_numbers:
+        pairs = load_pairs(devset)
+        figures["numbers"] = {"tuned": number_figures([p for p in pairs if not p[6]]),
+                              "heldout": number_figures([p for p in pairs if p[6]])}
     return figures
 
 
@@ -313,7 +333,7 @@ def main() -> None:
         print("\n".join(errors[args.errors]), file=sys.stderr)
     flat = {}
     for key, value in figures.items():
-        if isinstance(value, dict) and key != "sentences":
+        if isinstance(value, dict) and key not in ("sentences", "numbers"):
             flat.update({f"{key}_{k}": v for k, v in value.items()})
         else:
             flat[key] = value
