@@ -276,6 +276,10 @@ class ClaimExtractor:
             owner = attributed.get(i)
             if s.cue is not None and not s.cue_in_quote:
                 cue, speaker = s.cue.name, speaker_of(i)
+                lang = cue_language(s.language)
+                mention = titled_mention(s.raw, s.folded, s.where, lang)
+                if mention and mention != speaker:
+                    history.add_mention(mention, s.language)
             elif owner is not None:
                 speaker = speaker_of(owner)
                 cue = s.cue.name if s.cue is not None else "quote"

@@ -61,6 +61,12 @@ class SpeakerHistory:
         if text:
             self.entries.append((text, frozenset(_fold(text).split()), speaker_kind(text, language)))
 
+    def add_mention(self, text: str | None, language: str) -> None:
+        """A source named in passing in a claim sentence ("… said Congressman Anthony Weiner"'s
+        other names): a later short reference may point at it, a pronoun never does."""
+        if text:
+            self.entries.append((text, frozenset(_fold(text).split()), "mention"))
+
     def add_anonymous(self, kind: str) -> None:
         """An unnamed source ("एक अधिकारी", "students"): a pronoun after it means nobody named."""
         self.entries.append(("", frozenset(), kind))
@@ -95,10 +101,13 @@ class SpeakerHistory:
             resolved = self.reference(found.reference)
             if resolved:
                 return resolved
-            if any(text for text, _, _ in self.entries):
-                # "the agency" after "South Korea's National Intelligence Service": the last of its kind
-                kind = speaker_kind(found.reference, "en" if found.reference.isascii() else "hi")
-                resolved = self.pronoun("singular" if kind == "unknown" else kind)
+            # "the agency" after "South Korea's National Intelligence Service", "the report" after the
+            # institute that published it, "the congressman" after "Representative Anthony D. Weiner":
+            # the last source of its kind (an organisation, else a bare name; a person)
+            english = found.reference.isascii()
+            kind = speaker_kind(found.reference, "en" if english else "hi")
+            for wanted in () if (found.text and not english) else (("organisation", "unknown") if kind == "organisation" else ("person", "unknown")):
+                resolved = next((t for t, _, k in reversed(self.entries) if k == wanted and t), None)
                 if resolved:
                     return resolved
         if found.pronoun:

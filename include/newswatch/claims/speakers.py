@@ -172,8 +172,10 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
         text += ")"  # "निप्पॉन होसो क्योकाई (एनएचके)"
     key = sp.aliases.get(key, key)  # "सीएम" stands for "मुख्यमंत्री"
     definite = bool(toks_all) and toks_all[0][0] in ("the", "this", "that")
-    # "the ministry" (not "the Kremlin", a name) / "मंत्रालय", "सीएम": a short reference
-    reference = key if key in sp.references and (lex.language != "en" or (definite and not text[:1].isupper())) else None
+    # "the ministry", "the defense secretary" (not "the Kremlin", a name) / "मंत्रालय", "सीएम": a short reference
+    head = sp.aliases.get(words[-1], words[-1])
+    is_reference = key in sp.references or (lex.language == "en" and head in sp.references and len(words) <= 3)
+    reference = key if is_reference and (lex.language != "en" or (definite and not text[:1].isupper())) else None
     capitalised = [sentence[where[t[1]]].isupper() and (k > 0 or t[0] not in _COMMON_OPENERS) for k, t in enumerate(toks)]
     if key in sp.generic or is_vague(words, capitalised, lex):
         # nobody, unless a full mention before holds the word; a later "he" / "उसने" means nobody too

@@ -36,6 +36,8 @@ _EN_WHEN = regex.compile(r"(?:\s+(?:on|last|this|late|early|in|at|during|over|ea
                          r"first|then|too|again|once|twice|privately|publicly))\s*,?$")
 
 
+_BY_SOURCE = regex.compile(r"\s*(?:an?|the)?\s*[\p{L}-]+\s+(?:published|released|issued|compiled|conducted|"
+                           r"prepared)(?:\s+[\p{L}\p{N}-]+){0,3}?\s+by\s+")
 _LEADING_ADVERBIAL = {"in", "on", "at", "during", "after", "before", "meanwhile", "also", "earlier", "later",
                       "separately", "since", "last", "this", "by", "with", "for", "under", "amid", "despite"}
 
@@ -73,7 +75,9 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
         return sentence[where[i]].isupper()
 
     if rule in ("object", "anaphor"):
-        return clean(sentence, folded, where, phrase_forward(folded, match.end, lex), lex)
+        agent = _BY_SOURCE.match(folded, match.end)  # "according to an analysis published Sunday by a research group"
+        start = agent.end() if agent else match.end
+        return clean(sentence, folded, where, phrase_forward(folded, start, lex), lex)
     head = folded[:match.start]
     if folded[match.start:match.end].endswith("ing") and not regex.search(r"\b(?:is|are|was|were|been|be)\s*$", head):
         # "…, saying he had never met him", "She issued a statement saying": the main clause's subject

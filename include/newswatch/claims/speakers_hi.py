@@ -22,6 +22,9 @@ _HI_SIDE = regex.compile(r"\s*(?:की\s+(?:तरफ|ओर)\s+से|द्�
 _HI_KA = regex.compile(r"\s+(?:का|की|के|को)\s*$")
 _HI_PASSIVE = regex.compile(r"(?:^|\s)(?:(?:की|किया|किए|दी|दिया|दिए)\s+)?(?:गई|गयी|गया|गए|जा|जाता|जाती|जाते|जाएगा|जाएगी|जाएंगे)"
                             + _NOT_LETTER_AFTER)
+_HI_DWARA = regex.compile(r"\s+द्वारा" + _NOT_LETTER_AFTER)
+_HI_IMPERFECTIVE = regex.compile(r"(?:^|\s)(?:(?:कर|दे)\s+)?(?:रहा|रहे|रही|रहीं|करते|करती|करता|देते|देती)"
+                                 + _NOT_LETTER_AFTER + r"|(?:ते|ती|ता)$")
 _HI_POSTPOSITIONS = {"का", "की", "के", "को", "से", "में", "पर", "ने", "द्वारा"}
 _HI_PRESENT = regex.compile(r"^(?:कहत|कहते|कहती|बोल|लिखत|लिखते|मानत|मानते|बतात|बताते|बताती)")
 # Noun cues whose "X का <cue>" names the holder whatever X is ("X का कहना है", "X का मानना है");
@@ -72,13 +75,18 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
         span = phrase_back(folded, after.start(), lex, floor=match.end)
         if span:
             return finish(span)
+    # "मुख्यमंत्री द्वारा छूट के एलान": the agent of द्वारा
+    agent = list(_HI_DWARA.finditer(head))
+    if agent:
+        return finish(phrase_back(folded, agent[-1].start(), lex))
     # "X का मानना है", "X को आशंका है" (a verbal noun "... करने का आरोप" is no speaker).
     ka = _HI_KA.search(head)
     if ka:
         span = phrase_back(folded, ka.start(), lex)
-        if span and not folded[span.start:span.end].endswith(("ने", "ना")) and (
-                match.name in _HI_HOLDER_CUES or _source_like(folded, span, lex, actors)):
-            return finish(span)
+        if span and not folded[span.start:span.end].endswith(("ने", "ना")):
+            found = finish(span)
+            if match.name in _HI_HOLDER_CUES or _source_like(folded, span, lex, actors) or found.anonymous:
+                return found  # "इन छात्रों की मांग थी": the students, unnamed
     # "<नाम> कहती हैं, ..." / "X बोले": present and habitual verbs take no ने.
     span = phrase_back(folded, len(head), lex)
     if span and (_HI_PRESENT.match(folded[match.start:match.end])
@@ -91,5 +99,7 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
             return finish(_Span(start, end))
     if _HI_PASSIVE.search(folded[match.start:match.end]) or _HI_PASSIVE.match(folded, match.end):
         return NOBODY  # "अपील की गई", "कहा गया": impersonal, no one named
+    if _HI_IMPERFECTIVE.search(folded[match.start:match.end]) or _HI_IMPERFECTIVE.match(folded, match.end):
+        return NOBODY  # "मजदूर ... मांग कर रहे थे": its subject stands in the sentence, without ने
     # "(उन्होंने) अपील की है कि …": Hindi drops a subject the sentences before named
     return Found(pronoun="any")
