@@ -17,7 +17,7 @@ How a figure is counted:
              labelled span is a FP. Spans split at a clause (two speakers in one sentence) count
              only their sentence-level ends.
 
-    python bench/claims_extract_eval.py [--quick] [--errors tuned|heldout]
+    python bench/claims_extract_eval.py [--quick] [--errors tuned|heldout] [--before REV]
 
 bench/claims.py calls `extraction_figures()`; this main prints the same figures (readable lines on
 stderr, one JSON object as stdout's last line). Needs the texts locally (NEWSWATCH_REALTEXT or
@@ -27,6 +27,7 @@ stderr, one JSON object as stdout's last line). Needs the texts locally (NEWSWAT
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import unicodedata
@@ -320,15 +321,50 @@ def extraction_figures(articles: list[Article] | None = None, *, topic=None, com
     return figures
 
 
+def baseline_figures(rev: str) -> dict:
+    """The same extraction figures for the claims code of an earlier commit (the "before"): its
+    `include/newswatch` is unpacked from git into a temporary folder, with today's dev-set loader,
+    and scored in a subprocess that imports it first."""
+    import json
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "include/newswatch"],
+                                 capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        for module in ("claims_devset.py", "devsets.py"):
+            shutil.copy(ROOT / "include" / "newswatch" / module, Path(tmp) / "include" / "newswatch" / module)
+        code = (f"import sys, json; sys.path.insert(0, {str(Path(tmp) / 'include')!r}); "
+                f"sys.path.insert(1, {str(Path(__file__).resolve().parent)!r}); "
+                "import claims_extract_eval as ev; from newswatch.claims import ClaimExtractor; "
+                "from newswatch.config import load_topic; "
+                f"ex = ClaimExtractor(load_topic({str(ROOT / 'include' / 'topics' / 'russia_north_korea.yaml')!r})); "
+                "from newswatch import claims_devset; "
+                f"ds = claims_devset.load({str(ROOT / 'tests' / 'fixtures' / 'realtext' / 'claims')!r}); "
+                "print(json.dumps({n: ev.score(ex, p) for n, p in ev._parts(ev.load_articles(ds)).items()}))")
+        from newswatch.devsets import realtext_home
+
+        env = {**os.environ, "NEWSWATCH_REALTEXT": str(realtext_home())}
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="(the evaluation takes seconds either way)")
     parser.add_argument("--errors", choices=("tuned", "heldout", "tuned_hi", "tuned_en"),
                         help="print that part's misses, false positives and wrong speakers to stderr")
     parser.add_argument("--no-pysbd", action="store_true", help="skip the pysbd comparison")
+    parser.add_argument("--before", metavar="REV", help="also score the claims code of that commit (e.g. 21fd52f)")
     args = parser.parse_args()
     errors: dict[str, list[str]] | None = {} if args.errors else None
     figures = extraction_figures(compare_pysbd=not args.no_pysbd, errors=errors)
+    if args.before:
+        figures.update({f"before_{k}": v for k, v in baseline_figures(args.before).items()})
     if errors is not None:
         print("\n".join(errors[args.errors]), file=sys.stderr)
     flat = {}
