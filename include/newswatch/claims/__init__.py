@@ -6,7 +6,7 @@ topic's concept lexicon and gazetteer, and `topic.claims`, a `ClaimSettings`):
 
 - `extractor.extract(text, language)` → the article's claims, each a frozen `Claim`: sentence as
   written, speaker or None, the cue, language, normalised text, `normalized_hash`, concept
-  fingerprint (`concepts`), character shingles.
+  fingerprint (`concepts`), character shingles, and its offsets in the text (`start`, `end`).
 - `extractor.known_units(text, language)` → what a known article (a seed, any stored article)
   says: every statement, claim or not, and every two adjacent sentences of a paragraph joined,
   since a restatement often folds two sentences into one or repeats as a quote what the other
@@ -16,26 +16,22 @@ topic's concept lexicon and gazetteer, and `topic.claims`, a `ClaimSettings`):
 - `candidate_keys(claim)` → the keys to fetch candidate units by (a GIN-indexed text[] column).
 - `extractor.claim(sentence, language, speaker=..., cue=...)` rebuilds a record from a stored row.
 
-How it works:
+How extraction works (one module per step):
 
-- Sentences end at danda, double danda, the `|` some Hindi sites type for a danda, `.`, `?`, `!`
-  and at every line break; a full stop does not end a sentence inside a number (3.5, 12.09.2023),
-  after an abbreviation (Mr., Dr., No. 5, Jan.) or inside an initialism (U.S., ए.पी.); a piece
-  starting with "कि" after a danda joins the sentence before it (the site meant a comma).
-- A sentence is a claim when it carries a cue: Hindi (दावा, कहा कि, बताया कि, के अनुसार,
-  के मुताबिक, के हवाले से, आरोप, चेतावनी, मानना है, आशंका, इनकार ...) or English (said, told,
-  claimed, according to, alleged, warned ...), not negated. Cues are found with the `regex`
-  module on text folded as `newswatch.textnorm` does (NFC, nukta folding, case), with
-  letter-and-mark word boundaries, so a vowel sign never splits a Devanagari word. Sentences
-  inside a quotation opened by a claim, up to its close or the paragraph's end, are that
-  speaker's claims too. Titles and crossheads (a short line with no closing punctuation),
-  teasers ("[…]"), read-more links and the headlines after them, and navigation are skipped.
-- The speaker is the phrase the cue names: "X ने कहा", "X के अनुसार", "X के हवाले से",
-  "इस बात का दावा X ने किया", "X का मानना है", "X की तरफ से", "X की रिपोर्ट में", "X said",
-  "according to X", "said X"; a country or gazetteer actor as the clause's subject. Pronouns
-  (उन्होंने, इसने, they, the officials) take the last speaker named before, also one introduced
-  without a cue ("प्रवक्ता माओ निंग का बयान आया"); generic sources (रिपोर्ट, सूत्रों, खबरों,
-  मीडिया, reports) give None.
+- `sentences`: sentences with their offsets in the text; they end at danda, double danda, the `|`
+  some Hindi sites type for a danda, `.`, `?`, `!` and at every line break, not inside a number, an
+  abbreviation, an initialism (U.S., ए.पी.) or before a word in lower case; a piece starting with
+  "कि" after a danda joins the sentence before it. The splitter is pluggable (pysbd was measured).
+- `lexicon` + `cues/<lang>.yaml`: the cue lexicon as data, with each cue's conditions, negation
+  and the non-responses; `cues` finds the cues of a sentence that hold.
+- `quotes`: quotations across sentences and paragraphs; `extractor` attributes each to the claim
+  that opens or closes it, a bare attribution next to it, a colon line before it, or the quote
+  before it (a quote going on).
+- `speakers`: the noun phrase a cue names, or a pronoun / short reference / nobody; `resolution`
+  resolves pronouns and short references to the last compatible speaker.
+- `quantities` + `numbers/<lang>.yaml`: the numbers a claim states, for verification.
+- Titles and crossheads (a short line with no closing punctuation), teasers ("[…]"), read-more
+  links and the headlines after them, and navigation are skipped; questions are no claims.
 - Similarity: within a language, character 4-gram shingles of the normalised text (mean of
   Jaccard and containment); always, a concept fingerprint: the claim's words (the speaker's
   left out) mapped to ids through the topic's gazetteer and its bilingual concept lexicon
@@ -51,8 +47,9 @@ How it works:
 from __future__ import annotations
 
 from newswatch.claims.concepts import ConceptIndex, stem
-from newswatch.claims.cues import EN_CUES, HI_CUES
+from newswatch.claims.cues import cue_matches
 from newswatch.claims.extractor import ClaimExtractor, extract_claims
+from newswatch.claims.lexicon import languages, lexicon
 from newswatch.claims.records import Claim, candidate_keys, make_claim, normalize_claim, shingles
 from newswatch.claims.sentences import paragraphs, split_sentences
 from newswatch.claims.similarity import (
@@ -65,8 +62,8 @@ from newswatch.claims.similarity import (
 )
 
 __all__ = [
-    "Claim", "ClaimExtractor", "ConceptIndex", "EN_CUES", "HI_CUES", "candidate_keys", "claim_is_new",
-    "claim_similarity", "concept_similarity", "extract_claims", "make_claim", "nearest_known",
+    "Claim", "ClaimExtractor", "ConceptIndex", "candidate_keys", "cue_matches", "claim_is_new",
+    "claim_similarity", "concept_similarity", "extract_claims", "languages", "lexicon", "make_claim", "nearest_known",
     "normalize_claim", "paragraphs", "precision_recall", "shingles", "split_sentences", "stem",
     "text_similarity",
 ]

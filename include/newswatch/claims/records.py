@@ -39,6 +39,8 @@ class Claim:
     shingles: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
     paragraph: int = 0  # index of its paragraph in the text
     index: int = 0  # index of its sentence in the text
+    start: int = -1  # its offsets in the text it was extracted from: text[start:end] (-1: rebuilt from a row)
+    end: int = -1
 
     @property
     def is_claim(self) -> bool:
