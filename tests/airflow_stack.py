@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,57 +36,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from process_tree import kill_marked, kill_session
+from redis_claim import REDIS_URL, RedisDatabase, redis_available
+
 TESTS = Path(__file__).resolve().parent
 AIRFLOW = Path(sys.executable).parent / "airflow"
-REDIS_URL = "redis://127.0.0.1:6379"
-REDIS_LOCK_KEY = "newswatch:test-stack"  # held in the claimed database while a stack uses it
 STACK_MARKER = "NEWSWATCH_STACK_ID"  # in every component's environment: how strays are found
 ADMIN_USER = "admin"
 TERMINAL_STATES = {"success", "failed"}
 
 
 class StackError(AssertionError):
-    """The stack did not come up, a component died, or a run did not finish; with the logs."""
+    """The stack did not come up, a component died, or a run did not finish (it names the logs)."""
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def redis_available(url: str = REDIS_URL) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
-    except redis.RedisError:
-        return False
-
-
-class RedisDatabase:
-    """One Redis database number for one stack: an empty one, claimed with SET NX so two test
-    runs on one machine (several engineers, CI) never share a broker queue."""
-
-    def __init__(self, token: str, url: str = REDIS_URL, ttl_s: int = 3 * 3600) -> None:
-        import redis
-
-        self.token = token
-        first = redis.Redis.from_url(url, socket_connect_timeout=2)
-        try:
-            count = int(first.config_get("databases").get("databases", 16))
-        except redis.RedisError:  # CONFIG may be renamed away on a managed server
-            count = 16
-        for number in range(1, count):  # 0 is everyone's default: leave it alone
-            client = redis.Redis.from_url(f"{url}/{number}", socket_connect_timeout=2)
-            if client.dbsize() == 0 and client.set(REDIS_LOCK_KEY, token, nx=True, ex=ttl_s):
-                self.number, self.client, self.url = number, client, f"{url}/{number}"
-                return
-        raise StackError(f"no empty Redis database on {url} (tried 1..{count - 1})")
-
-    def release(self) -> None:
-        if self.client.get(REDIS_LOCK_KEY) == self.token.encode():
-            self.client.flushdb()  # the Celery queues and bindings of this stack, and the lock
 
 
 @dataclass
@@ -152,6 +120,7 @@ class CeleryStack:
         self._db_created = False
         self._http = None
         self._stopped = False
+        self.timings: dict[str, float] = {}  # seconds per phase: migrate, start, parse, run, stop
 
     # --- environment ---------------------------------------------------------------------
 
@@ -200,6 +169,7 @@ class CeleryStack:
     def start(self, timeout_s: float = 300) -> "CeleryStack":
         from newswatch.db import create_database
 
+        started = time.monotonic()
         self.home.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(parents=True, exist_ok=True)
         (self.home / "passwords.json").write_text(json.dumps({ADMIN_USER: self.password}))
@@ -209,6 +179,7 @@ class CeleryStack:
         create_database(self.admin_url, self.db_name)
         self._db_created = True
         self._run_once("db-migrate", ["db", "migrate"], timeout_s)
+        self.timings["migrate"] = time.monotonic() - started
         for name, slots in self.pools.items():
             self._run_once(f"pool-{name}", ["pools", "set", name, str(slots), "test stack"], timeout_s)
         deadline = time.monotonic() + timeout_s
@@ -218,12 +189,21 @@ class CeleryStack:
         self._spawn("celery-worker", ["celery", "worker", "--celery-hostname", f"{self.worker_hostname}@%h",
                                       "--concurrency", str(self.worker_concurrency), "--skip-serve-logs",
                                       "--without-mingle", "--without-gossip"],
-                    {"PYTHONPATH": str(TESTS), "NEWSWATCH_WORKER_HOSTNAME": self.worker_hostname,
+                    {"PYTHONPATH": str(self._worker_path()), "NEWSWATCH_WORKER_HOSTNAME": self.worker_hostname,
                      "AIRFLOW__CORE__HOSTNAME_CALLABLE": "airflow_worker_hostname.hostname"})
         self._wait(lambda: self._api_healthy(), deadline, "the API server to answer /api/v2/monitor/health")
         self._wait(lambda: " ready." in self.component("celery-worker").log.read_text(errors="replace"),
                    deadline, "the Celery worker to be ready")
+        self.timings["start"] = time.monotonic() - started
         return self
+
+    def _worker_path(self) -> Path:
+        """A folder holding only the hostname callable, for the worker's PYTHONPATH (all of
+        tests/ there could shadow a package the tasks import)."""
+        folder = self.workdir / "worker-pythonpath"
+        folder.mkdir(exist_ok=True)
+        shutil.copy(TESTS / "airflow_worker_hostname.py", folder)
+        return folder
 
     def _run_once(self, name: str, args: list[str], timeout_s: float) -> None:
         log = self.logs / f"{name}.log"
@@ -298,7 +278,9 @@ class CeleryStack:
         return self._wait(parsed, time.monotonic() + timeout_s, f"the DAG {dag_id} to be parsed", every_s=2)
 
     def trigger(self, dag_id: str, conf: dict | None = None) -> str:
+        started = time.monotonic()
         self.wait_for_dag(dag_id)
+        self.timings["parse"] = time.monotonic() - started
         answer = self.api("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf or {}})
         if answer.status_code != 200:
             raise StackError(f"triggering {dag_id}: HTTP {answer.status_code} {answer.text}")
@@ -316,7 +298,11 @@ class CeleryStack:
 
     def run_dag(self, dag_id: str, conf: dict | None = None, timeout_s: float = 900) -> dict:
         """Trigger a run and wait for it to end; returns the DAG run as the REST API gives it."""
-        return self.wait_for_run(dag_id, self.trigger(dag_id, conf), timeout_s)
+        run_id = self.trigger(dag_id, conf)
+        started = time.monotonic()
+        run = self.wait_for_run(dag_id, run_id, timeout_s)
+        self.timings["run"] = time.monotonic() - started
+        return run
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         answer = self.api("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances", params={"limit": 1000})
@@ -386,6 +372,7 @@ class CeleryStack:
         if self._stopped:
             return []
         self._stopped = True
+        started = time.monotonic()
         if self._http is not None:
             self._http.close()
         for component in reversed(self.components):  # worker, scheduler, dag-processor, api-server
@@ -399,69 +386,16 @@ class CeleryStack:
                 pass
         strays = []
         for component in self.components:  # what a component left in its session
-            strays += _kill_group(component.process.pid)
+            strays += kill_session(component.process.pid)
             if component.alive():
                 component.process.kill()
                 component.process.wait(10)
-        strays += _kill_marked(self.token)
+        strays += kill_marked(STACK_MARKER, self.token)
         if self.redis is not None:
             self.redis.release()
         if self._db_created:
             from newswatch.db import drop_database
 
             drop_database(self.admin_url, self.db_name)
+        self.timings["stop"] = time.monotonic() - started
         return sorted(set(strays))
-
-
-def _describe(pid: int) -> str:
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-    except OSError:
-        cmdline = "?"
-    return f"{pid} {cmdline}"
-
-
-def _group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != pgid:
-            try:
-                if os.getpgid(int(entry.name)) == pgid and _is_running(int(entry.name)):
-                    members.append(int(entry.name))
-            except OSError:
-                continue
-    return members
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"  # a zombie has exited; its parent just has not reaped it yet
-
-
-def _kill_group(pgid: int) -> list[str]:
-    members = _group_members(pgid)
-    found = [_describe(pid) for pid in members]
-    for pid in members:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    return found
-
-
-def _kill_marked(token: str) -> list[str]:
-    marker = f"{STACK_MARKER}={token}".encode() + b"\0"
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if marker in (entry / "environ").read_bytes() and _is_running(int(entry.name)):
-                found.append(_describe(int(entry.name)))
-                os.kill(int(entry.name), signal.SIGKILL)
-        except (OSError, ProcessLookupError):
-            continue
-    return found
