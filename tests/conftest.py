@@ -12,6 +12,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,13 +88,22 @@ def pg_admin_url() -> Iterator[str]:
     logging.getLogger("pgserver").disabled = True
 
 
+@contextmanager
+def fresh_database(pg_admin_url: str) -> Iterator[str]:
+    """A fresh UTF-8 database, dropped at the end; for a test that needs two."""
+    name = f"nw_test_{uuid.uuid4().hex[:10]}"
+    create_database(pg_admin_url, name)
+    try:
+        yield with_database(pg_admin_url, name)
+    finally:
+        drop_database(pg_admin_url, name)
+
+
 @pytest.fixture
 def empty_db_url(pg_admin_url: str) -> Iterator[str]:
     """A fresh UTF-8 database, dropped after the test."""
-    name = f"nw_test_{uuid.uuid4().hex[:10]}"
-    create_database(pg_admin_url, name)
-    yield with_database(pg_admin_url, name)
-    drop_database(pg_admin_url, name)
+    with fresh_database(pg_admin_url) as url:
+        yield url
 
 
 @pytest.fixture
@@ -139,8 +149,9 @@ class SmtpSink:
         return "250 Message accepted"
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[SmtpSink, int]]:
+@contextmanager
+def smtp_sink_server() -> Iterator[tuple[SmtpSink, int]]:
+    """A loopback SMTP server (aiosmtpd) and what it receives; for a test that needs two."""
     import socket
 
     from aiosmtpd.controller import Controller
@@ -151,8 +162,16 @@ def smtp_server() -> Iterator[tuple[SmtpSink, int]]:
     sink = SmtpSink()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    yield sink, port
-    controller.stop()
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[SmtpSink, int]]:
+    with smtp_sink_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -176,21 +195,30 @@ def airflow_db_conn(db_url: str) -> str:
                                "schema": parts.path.lstrip("/")}))
 
 
+def newswatch_dag_env(db_url: str, smtp_port: int, topic: Path = DEMO_TOPIC) -> dict[str, str]:
+    """What newswatch's DAGs read from the environment in a test: the topic file, the
+    `newswatch_db` connection on the test database, `smtp_default` on a loopback SMTP server."""
+    import json
+
+    from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
+
+    return {
+        "NEWSWATCH_TOPIC": str(topic),
+        f"AIRFLOW_CONN_{DB_CONN_ID.upper()}": airflow_db_conn(db_url),
+        f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}": json.dumps({
+            "conn_type": "smtp", "host": "127.0.0.1", "port": smtp_port,
+            "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "newswatch@example.org"}}),
+    }
+
+
 @pytest.fixture
 def news_monitor_dag(monkeypatch, airflow_home, db_url, smtp_server):
     """Runs the news_monitor DAG through Airflow (`dag.test()`) on the demo topic, its
     `newswatch_db` connection on the test database and `smtp_default` on the loopback SMTP
     server. Returns (run, sink): run() gives the DagRun, sink counts the messages."""
-    import json
-
-    from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
-
     sink, port = smtp_server
-    monkeypatch.setenv("NEWSWATCH_TOPIC", str(DEMO_TOPIC))
-    monkeypatch.setenv(f"AIRFLOW_CONN_{DB_CONN_ID.upper()}", airflow_db_conn(db_url))
-    monkeypatch.setenv(f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}", json.dumps({
-        "conn_type": "smtp", "host": "127.0.0.1", "port": port,
-        "extra": {"disable_tls": True, "disable_ssl": True, "from_email": "newswatch@example.org"}}))
+    for name, value in newswatch_dag_env(db_url, port).items():
+        monkeypatch.setenv(name, value)
 
     def run():
         from airflow.dag_processing.dagbag import DagBag
@@ -200,3 +228,62 @@ def news_monitor_dag(monkeypatch, airflow_home, db_url, smtp_server):
         return dagbag.get_dag("news_monitor").test()
 
     return run, sink
+
+
+@pytest.fixture
+def celery_airflow(pg_admin_url, request):
+    """Starts Airflow on CeleryExecutor as subprocesses on loopback (tests/airflow_stack.py):
+    metadata DB on a fresh database of the test Postgres server, the machine's Redis as broker
+    (a database number of its own), api-server, dag-processor, scheduler, `airflow celery worker`.
+
+        stack = celery_airflow(env={...DAG environment...}, pools={"newswatch_fetch": 4})
+        run = stack.run_dag("news_monitor")          # REST trigger, waits (timeout_s=900)
+        stack.task_instances(run["dag_id"], run["dag_run_id"]); stack.worker_hostname
+
+    Everything is stopped after the test (or by the test: `stack.stop()` returns the stray
+    processes it had to kill). When the test fails, the components' log tails are added to its
+    report and the stack's folder (logs, task logs) is kept; otherwise it is removed."""
+    import shutil
+
+    from airflow_stack import CeleryStack
+
+    stacks: list[CeleryStack] = []
+    request.node.airflow_stacks = stacks  # read by pytest_runtest_makereport below
+
+    def start(env: dict[str, str] | None = None, pools: dict[str, int] | None = None,
+              worker_concurrency: int = 2) -> CeleryStack:
+        workdir = Path(tempfile.mkdtemp(prefix="celery-stack-", dir=_STATE))
+        stack = CeleryStack(pg_admin_url, workdir, env=env, pools=pools, worker_concurrency=worker_concurrency)
+        stacks.append(stack)
+        return stack.start()
+
+    yield start
+    for stack in stacks:
+        stack.stop()
+        if not getattr(request.node, "newswatch_failed", False):  # on failure the report names the folder
+            shutil.rmtree(stack.workdir, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed:
+        item.newswatch_failed = True
+        if call.when == "call":
+            for stack in getattr(item, "airflow_stacks", []):
+                report.sections.append((f"Airflow stack {stack.token} logs", stack.report()))
+    return report
+
+
+@pytest.fixture
+def browser_page(tmp_path):
+    """A Playwright page in Debian's headless Chromium (tests/browser.py), fresh profile under
+    the test's tmp dir, loopback only (`page.blocked_requests` lists what it refused).
+    Without /usr/bin/chromium the test fails with the install command: it is never skipped."""
+    from browser import chromium_missing, chromium_page
+
+    if missing := chromium_missing():
+        pytest.fail(missing, pytrace=False)
+    with chromium_page(tmp_path / "chromium-profile") as (page, guard):
+        page.blocked_requests = guard.blocked
+        yield page

@@ -1,4 +1,5 @@
-"""docker-compose.yml, read as `docker compose` would, checked against the rest of the repo.
+"""docker-compose.yml (and docker-compose.celery.yml layered on it), read as `docker compose`
+would, checked against the rest of the repo.
 
 No Docker here: these tests parse the files and check the things that break a first
 `docker compose up` (a missing mount, a connection id renamed in one place only, a database
@@ -23,6 +24,7 @@ from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+CELERY_FILE = ROOT / "docker-compose.celery.yml"  # the CeleryExecutor layout, layered on COMPOSE_FILE
 DOCKERFILE = ROOT / "Dockerfile"
 REQUIREMENTS = ROOT / "requirements.txt"
 PYPROJECT = ROOT / "pyproject.toml"
@@ -36,8 +38,13 @@ REQUIRED_SERVICES = {
     "airflow-scheduler",
     "airflow-dag-processor",
     "airflow-triggerer",
+    "redis",
+    "airflow-worker",
+    "flower",
 }
-AIRFLOW_SERVICES = sorted(s for s in REQUIRED_SERVICES if s.startswith("airflow-"))
+# Every service running the project's Airflow image (Flower is `airflow celery flower`).
+AIRFLOW_SERVICES = sorted(s for s in REQUIRED_SERVICES if s.startswith("airflow-") or s == "flower")
+CELERY_SERVICES = {"redis", "airflow-worker", "flower"}  # behind profiles: off with the LocalExecutor
 # Mounted host folders that the stack creates at run time and git does not hold.
 RUNTIME_DIRS = {"logs", "config", "outbox"}
 # Code folders every Airflow container needs, under the official image's AIRFLOW_HOME.
@@ -68,6 +75,14 @@ def interpolate(value: object) -> object:
     return _VARIABLE.sub(resolve, value)
 
 
+def merge(base: object, override: object) -> object:
+    """Compose's merge of a later file into an earlier one, for mappings: key by key, the later
+    value winning (docker-compose.celery.yml holds mappings only; a test checks it)."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {**base, **{key: merge(base.get(key), value) for key, value in override.items()}}
+    return override
+
+
 @pytest.fixture(scope="module")
 def compose() -> dict:
     assert COMPOSE_FILE.is_file(), f"{COMPOSE_FILE} is missing"
@@ -79,6 +94,32 @@ def compose() -> dict:
 @pytest.fixture(scope="module")
 def services(compose: dict) -> dict:
     return compose["services"]
+
+
+@pytest.fixture(scope="module")
+def celery_override() -> dict:
+    assert CELERY_FILE.is_file(), f"{CELERY_FILE} is missing"
+    data = yaml.safe_load(CELERY_FILE.read_text(encoding="utf-8"))
+    assert isinstance(data, dict) and isinstance(data.get("services"), dict), "no services: mapping"
+    return data
+
+
+@pytest.fixture(scope="module")
+def celery_services(compose: dict, celery_override: dict) -> dict:
+    """`docker compose -f docker-compose.yml -f docker-compose.celery.yml config`'s services."""
+    return merge(compose, interpolate(celery_override))["services"]
+
+
+def profiles(service: dict) -> set[str]:
+    return set(service.get("profiles") or [])
+
+
+def depends(service: dict) -> dict[str, str]:
+    """A service's dependencies → their condition, from either depends_on form."""
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):
+        return dict.fromkeys(deps, "service_started")
+    return {name: (spec or {}).get("condition", "service_started") for name, spec in deps.items()}
 
 
 def environment(service: dict) -> dict[str, str]:
@@ -332,3 +373,73 @@ def test_airflow_init_creates_the_fetch_pool_the_dag_uses(services):
     command = services["airflow-init"].get("command")
     script = "\n".join(command) if isinstance(command, list) else str(command)
     assert f"airflow pools set {FETCH_POOL} " in script
+
+
+# --- the CeleryExecutor layout (docker-compose.celery.yml) -----------------------------------------
+
+
+def test_the_default_stack_runs_no_celery_service(services: dict) -> None:
+    for name in CELERY_SERVICES:
+        assert profiles(services[name]), f"{name} runs without a profile, also with the LocalExecutor"
+    assert "celery" in profiles(services["redis"]) and "celery" in profiles(services["airflow-worker"])
+    assert profiles(services["flower"]) == {"flower"}, "Flower belongs behind its own profile"
+    assert "flower" in profiles(services["redis"]), "--profile flower alone would leave Flower without its broker"
+    for name, service in services.items():
+        if not profiles(service):
+            assert not set(depends(service)) & CELERY_SERVICES, f"{name} needs a Celery service the default stack lacks"
+
+
+def test_the_celery_file_only_patches_services_of_the_base_file(celery_override: dict, services: dict) -> None:
+    for name, patch in celery_override["services"].items():
+        assert name in services, f"docker-compose.celery.yml patches {name}, which docker-compose.yml lacks"
+        assert set(patch) <= {"environment", "depends_on"}, f"{name}: {sorted(set(patch) - {'environment', 'depends_on'})}"
+        assert all(isinstance(value, dict) for value in patch.values()), f"{name}: lists would not merge key by key"
+    missing = set(AIRFLOW_SERVICES) - set(celery_override["services"])
+    assert not missing, f"docker-compose.celery.yml leaves {sorted(missing)} on the LocalExecutor"
+
+
+def test_with_the_celery_file_every_component_uses_celery_over_redis(celery_services: dict) -> None:
+    redis = celery_services["redis"]
+    assert redis.get("image", "").startswith("redis:"), "the broker is not a Redis image"
+    assert "redis-cli" in " ".join(redis["healthcheck"]["test"]), "redis has no health check to wait on"
+    backends = set()
+    for name in [*AIRFLOW_SERVICES, "airflow-cli"]:
+        env = environment(celery_services[name])
+        assert env.get("AIRFLOW__CORE__EXECUTOR") == "CeleryExecutor", f"{name}: executor {env.get('AIRFLOW__CORE__EXECUTOR')}"
+        broker = urlsplit(env.get("AIRFLOW__CELERY__BROKER_URL", ""))
+        assert broker.scheme == "redis" and broker.hostname == "redis", f"{name}: broker {broker.geturl()!r}"
+        assert (broker.port or 6379) in container_ports(redis), f"{name}: redis does not expose {broker.port or 6379}"
+        backend = env.get("AIRFLOW__CELERY__RESULT_BACKEND", "")
+        metadata = urlsplit(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+        result = urlsplit(backend.removeprefix("db+"))
+        assert backend.startswith("db+postgresql") and (result.hostname, result.path) == (metadata.hostname, metadata.path), (
+            f"{name}: Celery results go to {backend!r}, not to Airflow's metadata database"
+        )
+        backends.add(backend)
+    assert len(backends) == 1
+    for name in ("airflow-scheduler", "airflow-worker", "flower"):
+        assert depends(celery_services[name]).get("redis") == "service_healthy", f"{name} does not wait for Redis"
+
+
+def test_the_worker_scales_and_runs_what_the_scheduler_ran(celery_services: dict) -> None:
+    worker, scheduler = celery_services["airflow-worker"], celery_services["airflow-scheduler"]
+    assert worker.get("command") in ("celery worker", ["celery", "worker"])
+    # `--scale airflow-worker=N` needs replicas that can coexist: no fixed name, hostname or host port
+    for key in ("container_name", "hostname", "ports"):
+        assert key not in worker, f"airflow-worker sets {key}: a second replica would clash"
+    assert "celery@${HOSTNAME}" in " ".join(worker["healthcheck"]["test"]), "the health check must ping this replica"
+    assert environment(worker).get("DUMB_INIT_SETSID") == "0", "SIGTERM must reach the worker alone (warm shutdown)"
+    # the tasks moved from the scheduler to the worker: same image, mounts, connections and settings
+    assert (worker.get("image"), worker.get("build"), worker.get("user")) == (
+        scheduler.get("image"), scheduler.get("build"), scheduler.get("user"))
+    assert sorted(bind_mounts(worker)) == sorted(bind_mounts(scheduler))
+    worker_only = {"DUMB_INIT_SETSID", "AIRFLOW__CELERY__WORKER_CONCURRENCY"}
+    assert {k: v for k, v in environment(worker).items() if k not in worker_only} == environment(scheduler)
+    assert int(environment(worker)["AIRFLOW__CELERY__WORKER_CONCURRENCY"]) >= 1
+    assert depends(worker).get("airflow-apiserver") == "service_healthy", "tasks report to the Execution API"
+
+
+def test_flower_is_celery_flower_on_5555(services: dict) -> None:
+    flower = services["flower"]
+    assert flower.get("command") in ("celery flower", ["celery", "flower"])
+    assert 5555 in container_ports(flower) and any(str(p).startswith("5555:") for p in flower.get("ports", []))
