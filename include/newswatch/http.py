@@ -169,6 +169,10 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
         raise FetchError("timeout", f"timeout fetching {url}: {type(exc).__name__}: {exc}") from exc
     except httpx.ConnectError as exc:
         raise FetchError("connect", f"cannot connect to {url}: {exc}") from exc
+    except httpx.RemoteProtocolError as exc:
+        if "location header" in str(exc).lower():  # httpx parses Location even when not following it
+            raise FetchError("http_3xx", f"invalid redirect from {url}: {exc}") from exc
+        raise FetchError("connect", f"HTTP error fetching {url}: {exc}") from exc
     except httpx.HTTPError as exc:
         raise FetchError("connect", f"HTTP error fetching {url}: {exc}") from exc
     except (httpx.InvalidURL, UnicodeError, ValueError) as exc:  # a host httpx cannot even encode

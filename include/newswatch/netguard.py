@@ -110,8 +110,16 @@ class Deadline:
     def clip(self, timeout: float | None, kind: type[Exception]) -> float:
         left = self.at - time.monotonic()
         if left <= 0:
-            raise kind(f"gave up at the total deadline ({self.seconds:g} s)")
+            raise kind(self.message)
         return left if timeout is None else min(timeout, left)
+
+    @property
+    def message(self) -> str:
+        return f"gave up at the total deadline ({self.seconds:g} s)"
+
+    def timed_out(self, kind: type[Exception], what: str) -> Exception:
+        """The exception for a socket timeout: the deadline's when that is what ran out."""
+        return kind(self.message if time.monotonic() >= self.at - 0.05 else f"{what} timed out")
 
 
 class PinnedStream(httpcore.NetworkStream):
@@ -126,7 +134,7 @@ class PinnedStream(httpcore.NetworkStream):
             self._sock.settimeout(self._deadline.clip(timeout, httpcore.ReadTimeout))
             return self._sock.recv(max_bytes)
         except socket.timeout as exc:
-            raise httpcore.ReadTimeout(str(exc) or "read timed out") from exc
+            raise self._deadline.timed_out(httpcore.ReadTimeout, "read") from exc
         except OSError as exc:
             raise httpcore.ReadError(str(exc)) from exc
 
@@ -137,7 +145,7 @@ class PinnedStream(httpcore.NetworkStream):
                 sent = self._sock.send(buffer)
                 buffer = buffer[sent:]
         except socket.timeout as exc:
-            raise httpcore.WriteTimeout(str(exc) or "write timed out") from exc
+            raise self._deadline.timed_out(httpcore.WriteTimeout, "write") from exc
         except OSError as exc:
             raise httpcore.WriteError(str(exc)) from exc
 
@@ -151,7 +159,7 @@ class PinnedStream(httpcore.NetworkStream):
             return PinnedStream(ssl_context.wrap_socket(self._sock, server_hostname=server_hostname), self._deadline)
         except socket.timeout as exc:
             self.close()
-            raise httpcore.ConnectTimeout(str(exc) or "TLS handshake timed out") from exc
+            raise self._deadline.timed_out(httpcore.ConnectTimeout, "TLS handshake") from exc
         except OSError as exc:  # ssl.SSLError included
             self.close()
             raise httpcore.ConnectError(str(exc)) from exc
@@ -202,7 +210,7 @@ class PinnedBackend(httpcore.NetworkBackend):
                     sock.setsockopt(*option)
             except socket.timeout as exc:
                 sock.close()
-                last = httpcore.ConnectTimeout(f"connecting to {host} ({sockaddr[0]}) timed out")
+                last = self.deadline.timed_out(httpcore.ConnectTimeout, f"connecting to {host} ({sockaddr[0]})")
                 last.__cause__ = exc
                 continue
             except OSError as exc:
