@@ -12,13 +12,29 @@ from pathlib import Path
 from conftest import DEMO_SITE, DEMO_TOPIC
 
 RELEVANT = "Russia and North Korea"
-PARAGRAPH = ("Officials in Moscow and Pyongyang described a new round of military cooperation on Tuesday, "
-             "saying that engineers from Russia would help North Korea expand missile production lines and "
-             "that artillery shells would be shipped through the port of Rajin before winter. ")
+LEAD = "Officials in Moscow and Pyongyang described a new round of military cooperation."
+WORDS = ("engineers factory shipment port winter talks delegation railway border envoy treaty artillery shells "
+         "drones satellite launch site coast harbour convoy cargo minister general colonel briefing statement "
+         "report agency analysts images warehouse runway pilots training exercise radar battery division "
+         "ministry embassy visit summit pact roadmap production plant workers fuel trucks bridge tunnel river "
+         "valley province capital spokesman reporters sources documents letter invitation ceremony").split()
+
+
+def prose(title: str, paragraphs: int = 4) -> list[str]:
+    """Text no other page shares (a seeded shuffle of words): pages must not dedupe each other."""
+    import random
+
+    rng = random.Random(title)
+    out = []
+    for _ in range(paragraphs):
+        words = [rng.choice(WORDS) for _ in range(60)]
+        sentences = [" ".join(words[i:i + 12]).capitalize() + "." for i in range(0, 60, 12)]
+        out.append(" ".join(sentences))
+    return out
 
 
 def page(title: str, *, head: str = "", body: str = "", paragraphs: int = 4) -> str:
-    text = "".join(f"<p>{PARAGRAPH} ({title}, part {i + 1}.)</p>" for i in range(paragraphs))
+    text = f"<p>{LEAD}</p>" + "".join(f"<p>{p}</p>" for p in prose(title, paragraphs))
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
             f"<body><article><h1>{title}</h1><p class='byline'>By Test Desk</p>{text}{body}</article></body></html>")
 

@@ -118,8 +118,40 @@ def test_each_crash_of_the_issue_through_the_dag(news_monitor_dag, hostile, db_u
     # the digest went out; no failure email (the run did not fail because of the bugs)
     subjects = [msg["Subject"] for _, msg in sink.messages]
     assert len(subjects) == 1 and "new development" in subjects[0], subjects
-    summary = next(t for t in dag_run.get_task_instances() if t.task_id == "summary")
-    assert summary.state == "success"
+    from newswatch.config import load_topic
+    from newswatch.summary import run_summary
+
+    with psycopg.connect(db_url) as conn:
+        text = run_summary(conn, load_topic(topic))
+    assert "unexpected errors (bugs) isolated" in text and "⚠ bug [extract]" in text
+
+
+def test_a_failure_email_names_the_runs_isolated_bugs(monkeypatch, airflow_home, db_url, tmp_path):
+    """A run that fails for another reason and had bugs: whoever reads the failure email learns of both."""
+    from email import message_from_bytes, policy
+    from types import SimpleNamespace
+
+    from newswatch import store
+    from newswatch_airflow.notifiers import FailureEmail
+
+    monkeypatch.setenv("NEWSWATCH_TOPIC", str(DEMO_TOPIC))
+    monkeypatch.setenv("NEWSWATCH_DEMO_BASE_URL", "http://127.0.0.1:1")
+    monkeypatch.setenv("NEWSWATCH_DATABASE_URL", db_url)
+    monkeypatch.setenv("NEWSWATCH_OUTBOX_DIR", str(tmp_path / "outbox"))
+    monkeypatch.delenv("AIRFLOW_CONN_SMTP_DEFAULT", raising=False)
+    monkeypatch.delenv("AIRFLOW_CONN_NEWSWATCH_DB", raising=False)
+    with psycopg.connect(db_url) as conn:
+        run = store.ensure_run(conn, "russia_north_korea", "scheduled__2026-11-24T02:00:00+00:00")
+        store.merge_run(conn, run, stats={"bugs": [{"stage": "extract", "item_key": "https://x.example/a",
+                                                    "reason": "unexpected error (bug) in extract: TypeError: boom",
+                                                    "feed": None}]})
+    context = {"run_id": "scheduled__2026-11-24T02:00:00+00:00",
+               "ti": SimpleNamespace(task_id="check_stored", try_number=3, log_url=None),
+               "exception": RuntimeError("stored data inconsistent")}
+    FailureEmail("task").notify(context)
+    [eml] = (tmp_path / "outbox").glob("*.eml")
+    text = message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+    assert "1 unexpected error (bugs) isolated" in text and "TypeError: boom" in text
 
 
 def test_each_crash_of_the_issue_through_the_cli(hostile, db_url, tmp_path):

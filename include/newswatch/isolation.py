@@ -39,8 +39,9 @@ def bug_record(stage: str, item_key: str, exc: BaseException, *, feed_url: str |
         entry_position=entry_position,
         reason=f"unexpected error (bug) in {stage}: {type(exc).__name__}: {message}",
         value=message[:500],
-        payload={**(payload or {}), "exception": {"class": type(exc).__name__, "message": message[:2000],
-                                                  "where": where}})
+        payload={**(payload or {}), "exception": {
+            "class": type(exc).__name__, "message": message[:2000], "where": where,
+            "traceback": "".join(traceback.format_list(frames[-8:]))[-4000:]}})
 
 
 def guarded(stage: str, item_key: str, step: Callable[..., T], *args: Any, feed_url: str | None = None,
@@ -52,8 +53,12 @@ def guarded(stage: str, item_key: str, step: Callable[..., T], *args: Any, feed_
     except NOT_AN_ITEM_FAULT:
         raise
     except Exception as exc:  # noqa: BLE001 - the point: whatever it is, it costs one item
-        log.error("bug isolated in %s for %s: %s: %s", stage, item_key, type(exc).__name__, exc, exc_info=True)
-        return bug_record(stage, item_key, exc, feed_url=feed_url, entry_position=entry_position, payload=payload)
+        record = bug_record(stage, item_key, exc, feed_url=feed_url, entry_position=entry_position, payload=payload)
+        # one line where people read; the traceback goes with the record (quarantine.payload)
+        log.error("bug isolated in %s for %s: %s: %s (at %s)", stage, item_key, type(exc).__name__, exc,
+                  record.payload["exception"]["where"])
+        log.debug("bug isolated in %s for %s", stage, item_key, exc_info=True)
+        return record
 
 
 def is_bug(record: Any) -> bool:
