@@ -292,7 +292,7 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
             kind, found = ("copy", copy_id) if copy_id else _existing(conn, article, run)
             stored[article.url] = ("copy" if kind == "loaded" else kind, found)
         quarantine_store.upsert_quarantine(conn, topic.name, run, quarantined)
-        resolved = quarantine_store.resolve(conn, topic.name, new_ids)  # refused on an earlier night, loaded now
+        resolved = quarantine_store.resolve(conn, topic.name, stored_ids)  # refused on an earlier night, stored now
         ledger = accounting.build(results, extracted, deduped, validated, stored)
         accounting.store_ledger(conn, run, ledger)
         feed_state.commit_validators(conn, topic.name, results)  # only now: the entries are stored

@@ -28,7 +28,7 @@ LIMITS = {"title": 1000, "summary": 10_000, "text": 1_000_000, "source": 200, "a
 _OPEN_CONTENT_ELEMENT = re.compile(r"<\s*(script|style|template|noscript)\b[^>]*>", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 _TAG = re.compile(r"<[A-Za-z!/?][^<>]*>")  # <img/src=x onerror=...> included: anything up to '>'
-_UNCLOSED_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*[\s/][^<>]*$")  # a tag with attributes cut off at the end
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][A-Za-z0-9-]*[\s/][^<>]*=[^<>]*$")  # <img src=x onerror=..., cut off at the end
 # C0 controls but tab and newline, DEL and C1, lone surrogates, bidi embeddings/overrides/isolates
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r"\s+")
