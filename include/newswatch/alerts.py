@@ -211,12 +211,19 @@ def outbox_deliverer(directory: Path | None = None) -> Deliver:
 
 
 def smtp_deliverer(host: str, port: int, user: str | None = None, password: str | None = None,
-                   starttls: bool = False, timeout: float = 30.0) -> Deliver:
+                   starttls: bool = False, timeout: float = 30.0, implicit_tls: bool = False) -> Deliver:
+    """SMTP outside Airflow: plain, STARTTLS (587) or implicit TLS (465); certificates are
+    verified against the system's CA store (smtplib's own default would not verify)."""
+    import ssl
+
     def deliver(msg: EmailMessage, recipients: list[str]) -> str:
-        client = smtplib.SMTP(host, port, timeout=timeout)
+        context = ssl.create_default_context()
+        client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context) if implicit_tls \
+            else smtplib.SMTP(host, port, timeout=timeout)
         try:
-            if starttls:
-                client.starttls()
+            if starttls and not implicit_tls:
+                client.starttls(context=context)
+                client.ehlo()
             if user and password:
                 client.login(user, password)
             send_message(client, msg, recipients)

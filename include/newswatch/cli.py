@@ -2,7 +2,8 @@
 report of the last runs, build the validation Data Docs.
 
 Outside Airflow the database comes from NEWSWATCH_DATABASE_URL (else the embedded Postgres)
-and mail goes to NEWSWATCH_SMTP_URL (smtp://host:port), else to .eml files in the outbox.
+and mail goes to NEWSWATCH_SMTP_URL (smtp://host:port, smtp+starttls://user:pass@host:587 or
+smtps://user:pass@host:465), else to .eml files in the outbox.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from newswatch.config import TopicConfigError, load_topic
 
@@ -25,8 +26,10 @@ def _deliverer():
     smtp_url = os.environ.get("NEWSWATCH_SMTP_URL")
     if smtp_url:
         parts = urlsplit(smtp_url)
-        return alerts.smtp_deliverer(parts.hostname or "localhost", parts.port or 25, parts.username,
-                                     parts.password, starttls=parts.scheme == "smtp+starttls")
+        implicit = parts.scheme == "smtps"
+        return alerts.smtp_deliverer(parts.hostname or "localhost", parts.port or (465 if implicit else 25),
+                                     unquote(parts.username or "") or None, unquote(parts.password or "") or None,
+                                     starttls=parts.scheme == "smtp+starttls", implicit_tls=implicit)
     return alerts.outbox_deliverer()
 
 
