@@ -186,9 +186,11 @@ class _EntryReader:
             if spec.kind == "search" and google_news.is_google_news(link):
                 link = google_news.publisher_url(link) or link  # opaque new-style ids stay Google links
             url = canonical_url(link)
-        except UnsafeUrlError:
+        except UnsafeUrlError as exc:
+            why = "entry link is not http(s)" if str(exc).startswith("not an http(s) URL") \
+                else f"entry link is malformed ({exc})"
             return self._again(guid or raw_link, position, title, guid, None) or \
-                refuse("entry link is not http(s)", guid or raw_link[:300], raw_link[:200])
+                refuse(why, guid or raw_link[:300], raw_link[:200])
         except ValueError as exc:  # urljoin on a broken [IPv6] host: http://[::1/x
             return self._again(guid or raw_link, position, title, guid, None) or \
                 refuse(f"entry link is malformed ({exc})", guid or raw_link[:300], raw_link[:200])
