@@ -138,7 +138,6 @@ def boundary_leaks(feeds: dict[str, bytes]) -> tuple[int, int]:
     """(values, values with active content after the record boundary) over every entry title,
     summary and content feedparser gives for the corpus."""
     import feedparser
-
     from newswatch.sanitize import LIMITS, plain_text
 
     values = leaks = 0
@@ -157,11 +156,10 @@ def run_corpus(feeds: dict[str, bytes], db_url: str, work: Path, pages: dict[str
     """Serve `feeds` (file name → bytes), `pages` (path → bytes, not feeds) and the fault
     routes, run the pipeline once, measure."""
     import psycopg
-    from psycopg.rows import dict_row
-
     from newswatch import alerts, pipeline
     from newswatch.config import load_topic
     from newswatch.fixture_server import FixtureServer
+    from psycopg.rows import dict_row
 
     site = work / "site"
     site.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ import psutil
 import psycopg
 import pytest
 from conftest import DEMO_TOPIC, ROOT, SmtpSink
-from newswatch import alerts, pipeline
+from newswatch import pipeline
 from newswatch.embedded_pg import postmaster_pid
 from tlsutil import make_ca
 
