@@ -37,9 +37,11 @@ demo: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Airflow's UI at http://localhost:8080 with these DAGs (the login is printed at start-up).
+# Airflow's UI at http://127.0.0.1:8080 with these DAGs (the login is printed at start-up). The
+# API server listens on this machine only; NEWSWATCH_AIRFLOW_HOST=0.0.0.0 serves every interface.
+NEWSWATCH_AIRFLOW_HOST ?= 127.0.0.1
 airflow: $(STAMP) $(AIRFLOW_HOME)/airflow.db
-	$(BIN)/airflow standalone
+	AIRFLOW__API__HOST=$(NEWSWATCH_AIRFLOW_HOST) $(BIN)/airflow standalone
 
 # The pipeline once against the topic's live feeds (needs the internet), outside Airflow.
 run: $(STAMP)
@@ -61,8 +63,11 @@ report: $(STAMP)
 	$(BIN)/newswatch report
 
 # The embedded Postgres keeps running between commands (the demo, the CLI and Airflow share it).
+# `stop` asks Postgres itself (postmaster.pid, else the process serving the folder), whatever
+# pgserver's handle list says after a killed run; `clean` deletes nothing under a live server.
 stop:
-	@test ! -d .local/pgdata || $(BIN)/python -c "import pgserver; pgserver.get_server('.local/pgdata', cleanup_mode='stop').cleanup()"
+	@test ! -d "$(NEWSWATCH_HOME)/pgdata" || $(BIN)/python -m newswatch.embedded_pg stop "$(NEWSWATCH_HOME)/pgdata"
 
 clean: stop
+	@test ! -d .local/pgdata || $(BIN)/python -m newswatch.embedded_pg assert-stopped .local/pgdata
 	rm -rf .local

@@ -39,35 +39,33 @@ DEMO_SITE = ROOT / "include" / "demo" / "site"
 DEMO_TOPIC = ROOT / "include" / "demo" / "topic.yaml"
 
 
-def _realtext_present(name: str) -> bool:
-    from newswatch.devsets import realtext_home
+def pytest_collection_modifyitems(config, items):
+    """A `realtext(MANIFEST)` test runs only when that manifest's texts are in the local folder.
+    Otherwise it is deselected (reported as such), never skipped and counted as done."""
+    from newswatch import devsets
 
-    folder = realtext_home() / name
-    return folder.is_dir() and any(folder.iterdir())
+    keep, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("realtext")
+        if marker is not None:
+            manifest = devsets.read_manifest(marker.args[0])
+            if len(devsets.load(manifest)) < len(manifest.sources):
+                dropped.append(item)
+                continue
+        keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+        _DESELECTED_REALTEXT.extend(item.nodeid for item in dropped)
 
 
 _DESELECTED_REALTEXT: list[str] = []
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Checks on real texts run where the texts are (a developer's machine); elsewhere (CI) they
-    are deselected and named in the header, so nothing counts as passed that did not run."""
-    keep = []
-    for item in items:
-        marker = item.get_closest_marker("realtext")
-        if marker is not None and not _realtext_present(marker.args[0]):
-            _DESELECTED_REALTEXT.append(item.nodeid)
-            continue
-        keep.append(item)
-    if _DESELECTED_REALTEXT:
-        config.hook.pytest_deselected(items=[i for i in items if i.nodeid in _DESELECTED_REALTEXT])
-        items[:] = keep
-
-
 def pytest_terminal_summary(terminalreporter) -> None:
     if _DESELECTED_REALTEXT:
-        terminalreporter.write_line(f"real-text checks not run ({len(_DESELECTED_REALTEXT)}: texts not filled; "
-                                    "`newswatch devset fill tests/fixtures/realtext/*/sources.yaml`)")
+        terminalreporter.write_line(f"real-text checks not run ({len(_DESELECTED_REALTEXT)}): their texts are not in the "
+                                    "local folder (`newswatch devset fill MANIFEST`)")
 
 
 @pytest.fixture(scope="session")

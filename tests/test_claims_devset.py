@@ -15,6 +15,7 @@ import yaml
 from newswatch import claims_devset, devsets
 
 DEVANAGARI = regex.compile(r"\p{Devanagari}")
+MANIFEST = claims_devset.DEFAULT_DIR / "sources.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_about_a_third_is_held_out_by_event(labels):
             assert all(labels.articles[s.article].event not in held for s in (pair.a, pair.b) if s.article)
 
 
-@pytest.mark.realtext("claims")
+@pytest.mark.realtext(MANIFEST)
 def test_offsets_land_on_the_local_texts(labels):
     present = devsets.load(labels.manifest)
     devset = claims_devset.load()

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import psycopg
 import pytest
 from conftest import DEMO_SITE, DEMO_TOPIC
-from newswatch import pipeline, store
+from newswatch import feed_state, pipeline, store
 from newswatch.config import HttpSettings, load_topic
 from newswatch.fixture_server import FixtureServer
 from newswatch.records import FeedSpec
@@ -93,11 +93,16 @@ def topic(demo_server):
     return base.model_copy(update={"http": HttpSettings(timeout_s=0.5, max_bytes=10 * 1024 * 1024, allow_loopback=True)})
 
 
-def fetch(db_url, topic, server, path):
+def fetch(db_url, topic, server, path, loaded: bool = True):
+    """fetch_feed, then (`loaded`) what the load transaction does once the entries are stored:
+    commit the fetch's validators (issue 11: never before)."""
     spec = FeedSpec(url=f"{server.base_url}{path}", name=path, language="hi")
     with psycopg.connect(db_url) as conn:
         store.sync_feeds(conn, topic.name, [spec])
     result = pipeline.fetch_feed(topic, spec, db_url)
+    if loaded:
+        with psycopg.connect(db_url) as conn:
+            feed_state.commit_validators(conn, topic.name, [result])
     with psycopg.connect(db_url) as conn, conn.cursor(row_factory=dict_row) as cur:
         cur.execute("SELECT * FROM feeds WHERE url = %s", (spec.url,))
         return result, cur.fetchone()
@@ -115,6 +120,20 @@ def test_200_then_304_costs_no_parsing(db_url, topic, server):
     assert (second.status, second.http_status, second.entries_seen) == ("not_modified", 304, 0)
     assert server.requests[-1][1]["if-none-match"] == row["etag"]
     assert row["consecutive_failures"] == 0 and row["last_entries"] == 9
+
+
+def test_validators_take_effect_only_when_the_entries_are_loaded(db_url, topic, server):
+    """Issue 11: a run that fetched but never loaded (killed, Postgres gone, batch rejected) must
+    not leave the new validators behind: the next fetch reads the feed in full again."""
+    first, row = fetch(db_url, topic, server, "/feeds/hindi-news.xml", loaded=False)
+    assert first.status == "ok" and first.etag and first.body_hash
+    assert (row["etag"], row["last_modified"], row["body_hash"]) == (None, None, None)
+    again, row = fetch(db_url, topic, server, "/feeds/hindi-news.xml", loaded=False)
+    assert (again.status, again.http_status, again.entries_seen) == ("ok", 200, 9)  # no 304: nothing lost
+    assert "if-none-match" not in server.requests[-1][1]
+    third, row = fetch(db_url, topic, server, "/feeds/hindi-news.xml")  # now loaded: validators stored
+    assert row["etag"] == third.etag and row["body_hash"] == third.body_hash
+    assert fetch(db_url, topic, server, "/feeds/hindi-news.xml")[0].status == "not_modified"
 
 
 def test_unchanged_body_without_validators_is_skipped_by_hash(db_url, topic, server):

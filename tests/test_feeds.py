@@ -52,6 +52,10 @@ def test_duplicate_guid_in_one_feed_is_kept_once_with_a_warning(scorer):
     item = _item("Kim Jong Un meets Putin", "https://hindi.example/a.html", "same")
     result = parse_feed(_rss(item + item.replace("a.html", "b.html")), {}, SPEC, scorer, NOW)
     assert len(result.entries) == 1 and result.warnings == ["duplicate GUID in feed: same"]
+    # issue 11: the second entry is not just a log line: it is a duplicate of the first, on record
+    [dup] = result.duplicates
+    assert (dup.entry_position, dup.layer, dup.url, dup.duplicate_of_url) == (
+        1, "guid", "https://hindi.example/b.html", "https://hindi.example/a.html")
 
 
 @pytest.mark.parametrize("title, relevant", [

@@ -84,7 +84,8 @@ def enqueue_silent_zero(conn: psycopg.Connection, topic: Topic, run: int) -> int
     if len(streak) < topic.silent_zero_runs or run not in streak:
         return None
     feeds = store.feed_health(conn, topic.name)
-    subject = f"[newswatch] {topic.title}: no entries from any feed for {len(streak)} runs"
+    subject = (f"[newswatch] {datetime.now(timezone.utc):%Y-%m-%d} {topic.title}: no entries from any feed "
+               f"for {len(streak)} runs")
     context = {"subject": subject, "topic_title": topic.title, "topic_name": topic.name, "runs": len(streak),
                "feeds": feeds}
     text = _env.get_template("silent_zero.txt.j2").render(**context)
@@ -167,7 +168,8 @@ def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> Send
 def unsent(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
     """Alerts not sent: pending ones, and in-doubt ones (status 'sending')."""
     with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("""SELECT id, kind, status, subject, created_at, sending_since, attempts, last_error FROM alerts
+        cur.execute("""SELECT id, kind, status, subject, message_id, created_at, sending_since, attempts, last_error
+                       FROM alerts
                        WHERE topic = %s AND status IN ('pending', 'sending') ORDER BY id""", (topic,))
         return cur.fetchall()
 
@@ -209,12 +211,19 @@ def outbox_deliverer(directory: Path | None = None) -> Deliver:
 
 
 def smtp_deliverer(host: str, port: int, user: str | None = None, password: str | None = None,
-                   starttls: bool = False, timeout: float = 30.0) -> Deliver:
+                   starttls: bool = False, timeout: float = 30.0, implicit_tls: bool = False) -> Deliver:
+    """SMTP outside Airflow: plain, STARTTLS (587) or implicit TLS (465); certificates are
+    verified against the system's CA store (smtplib's own default would not verify)."""
+    import ssl
+
     def deliver(msg: EmailMessage, recipients: list[str]) -> str:
-        client = smtplib.SMTP(host, port, timeout=timeout)
+        context = ssl.create_default_context()
+        client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context) if implicit_tls \
+            else smtplib.SMTP(host, port, timeout=timeout)
         try:
-            if starttls:
-                client.starttls()
+            if starttls and not implicit_tls:
+                client.starttls(context=context)
+                client.ehlo()
             if user and password:
                 client.login(user, password)
             send_message(client, msg, recipients)

@@ -29,7 +29,14 @@ def decode(body: bytes, declared: list[str | None]) -> tuple[str, str]:
     """(text, charset used)."""
     for bom, charset in _BOMS:
         if body.startswith(bom):
-            return body.decode(charset), charset
+            try:
+                return body.decode(charset), charset
+            except UnicodeDecodeError:  # a BOM, then bytes that are not that (feedparser's own test case)
+                return _decode_unmarked(body[len(bom):], declared, fallback=charset)
+    return _decode_unmarked(body, declared)
+
+
+def _decode_unmarked(body: bytes, declared: list[str | None], fallback: str | None = None) -> tuple[str, str]:
     try:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -41,5 +48,7 @@ def decode(body: bytes, declared: list[str | None]) -> tuple[str, str]:
             continue
     best = from_bytes(body).best()
     if best is None or best.encoding is None:
+        if fallback:  # the BOM's charset, the bad bytes replaced: readable, and the warning says so
+            return body.decode(fallback.replace("-sig", ""), errors="replace"), f"{fallback} (invalid bytes replaced)"
         raise UndecodableError("no declared charset fits and none could be detected")
     return str(best), best.encoding

@@ -2,7 +2,8 @@
 report of the last runs, build the validation Data Docs.
 
 Outside Airflow the database comes from NEWSWATCH_DATABASE_URL (else the embedded Postgres)
-and mail goes to NEWSWATCH_SMTP_URL (smtp://host:port), else to .eml files in the outbox.
+and mail goes to NEWSWATCH_SMTP_URL (smtp://host:port, smtp+starttls://user:pass@host:587 or
+smtps://user:pass@host:465), else to .eml files in the outbox.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from newswatch.config import TopicConfigError, load_topic
 
@@ -25,8 +26,10 @@ def _deliverer():
     smtp_url = os.environ.get("NEWSWATCH_SMTP_URL")
     if smtp_url:
         parts = urlsplit(smtp_url)
-        return alerts.smtp_deliverer(parts.hostname or "localhost", parts.port or 25, parts.username,
-                                     parts.password, starttls=parts.scheme == "smtp+starttls")
+        implicit = parts.scheme == "smtps"
+        return alerts.smtp_deliverer(parts.hostname or "localhost", parts.port or (465 if implicit else 25),
+                                     unquote(parts.username or "") or None, unquote(parts.password or "") or None,
+                                     starttls=parts.scheme == "smtp+starttls", implicit_tls=implicit)
     return alerts.outbox_deliverer()
 
 
@@ -70,7 +73,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from newswatch import pipeline
     from newswatch.db import connect
     from newswatch.migrate import migrate
 
@@ -86,8 +88,18 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "devset":
         return _devset(args)
     topic = load_topic(args.topic)
+    if args.command in ("check", "run"):
+        # `check` refuses exactly what `run` would: the topic file (above), then the seed corpus
+        from newswatch.seeds import corpus_problems
+
+        problems = corpus_problems(topic.seed_path())
+        if problems:
+            for problem in problems:
+                print(f"newswatch: {args.topic}: {problem}", file=sys.stderr)
+            return 2
     if args.command == "check":
-        print(f"{args.topic}: ok ({len(topic.feeds)} feeds, {len(topic.keyword_groups)} keyword groups)")
+        print(f"{args.topic}: ok ({len(topic.feeds)} feeds, {len(topic.keyword_groups)} keyword groups, "
+              f"seed corpus {topic.seed_path()})")
         return 0
     if args.command == "seed":
         from newswatch.seeds import load_topic_seeds
@@ -98,14 +110,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"seeds: {total} in {topic.seed_path()}, {inserted} newly stored")
         return 0
     if args.command == "run":
-        from newswatch.quality import BatchRejectedError, StoredDataError
-
-        try:
-            print(pipeline.run_once(topic, _deliverer()))
-        except (BatchRejectedError, StoredDataError, pipeline.AllFeedsFailedError) as exc:
-            print(f"newswatch: run failed: {exc}\n(`newswatch report` shows the runs)", file=sys.stderr)
-            return 1
-        return 0
+        return _run(args, topic)
     if args.command == "alerts":
         return _alerts(args, topic)
     if args.command == "report":
@@ -120,6 +125,43 @@ def _dispatch(args: argparse.Namespace) -> int:
     with connect() as conn:
         print(run_summary(conn, topic, args.run_id))
     return 0
+
+
+def _run(args: argparse.Namespace, topic) -> int:
+    """One pass; every way it can end is a line on stderr and an exit code, never a traceback
+    (with -v the traceback is logged too). The run's row is closed as failed by run_once."""
+    import psycopg
+
+    from newswatch import pipeline
+    from newswatch.quality import BatchRejectedError, StoredDataError
+
+    run_id = pipeline.new_run_id()
+    try:
+        print(pipeline.run_once(topic, _deliverer(), run_id=run_id))
+    except (BatchRejectedError, StoredDataError, pipeline.AllFeedsFailedError) as exc:
+        print(f"newswatch: run {run_id} failed: {exc}\n(`newswatch report` shows the runs)", file=sys.stderr)
+        return 1
+    except TopicConfigError:
+        raise  # exit 2 with the message, like `check`
+    except psycopg.OperationalError as exc:
+        logging.getLogger("newswatch").debug("run %s", run_id, exc_info=True)
+        print(f"newswatch: run {run_id} failed: the database is unavailable: {_first_line(exc)}\n"
+              "Nothing is lost: the next run loads what this one did not.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"newswatch: run {run_id} interrupted; recorded as failed", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a message, not a traceback; the run is recorded failed
+        logging.getLogger("newswatch").debug("run %s", run_id, exc_info=True)
+        print(f"newswatch: run {run_id} failed: {type(exc).__name__}: {_first_line(exc)}\n"
+              "(`newswatch report` shows the runs; -v logs the traceback)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else repr(exc)
 
 
 def _alerts(args: argparse.Namespace, topic) -> int:
@@ -144,7 +186,8 @@ def _alerts(args: argparse.Namespace, topic) -> int:
         state = ("IN DOUBT since " + f"{a['sending_since']:%Y-%m-%d %H:%M} UTC: the sender stopped mid-send. Check the "
                  f"mailbox, then `newswatch alerts --delivered {a['id']}` or `--resend {a['id']}`"
                  if a["status"] == "sending" else f"pending, {a['attempts']} attempts; last error: {a['last_error'] or '-'}")
-        print(f"#{a['id']} {a['kind']} {a['created_at']:%Y-%m-%d %H:%M} UTC · {a['subject']}\n    {state}")
+        print(f"#{a['id']} {a['kind']} {a['created_at']:%Y-%m-%d %H:%M} UTC · {a['subject']}\n"
+              f"    Message-ID: {a['message_id']}\n    {state}")
     return 0
 
 

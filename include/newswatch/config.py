@@ -24,6 +24,10 @@ class TopicConfigError(ValueError):
     """The topic file is missing, unreadable or invalid; the message names file and field."""
 
 
+class SeedCorpusError(TopicConfigError):
+    """The topic's seed folder is missing or empty, or a seed file cannot be read (named)."""
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -73,8 +77,15 @@ class FeedConfig(Strict):
     @field_validator("url")
     @classmethod
     def _http_url(cls, url: str) -> str:
+        """Everything a fetch would refuse, refused here: `check` says so before `run` does."""
+        from newswatch.urls import UnsafeUrlError, canonical_url
+
         if not url.startswith(("http://", "https://")):
             raise ValueError("feed url must start with http:// or https://")
+        try:
+            canonical_url(url)  # a broken [IPv6] host, a port out of range, no host at all
+        except UnsafeUrlError as exc:
+            raise ValueError(f"feed url is not a valid http(s) URL: {exc}") from None
         return url
 
 
@@ -177,7 +188,7 @@ class Topic(Strict):
     dedupe: DedupeSettings = DedupeSettings()
     send_empty_digest: bool = False
     silent_zero_runs: int = Field(default=3, ge=1)  # runs in a row with no entries → an alert
-    seed_dir: str = "../seed_corpus"  # relative to the topic file
+    seed_dir: str = "../seed_corpus"  # relative to the topic file that sets it (default: the loaded one)
 
     _source: Path | None = PrivateAttr(default=None)
 
@@ -228,20 +239,34 @@ def _expand_env(node: Any, path: Path) -> Any:
     return node
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def _read_yaml(path: Path, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    path = path.resolve()
+    if path in chain:
+        cycle = " → ".join(str(p) for p in (*chain[chain.index(path):], path))
+        raise TopicConfigError(f"{chain[-1]}: `extends:` makes a cycle: {cycle}")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
+        raw = yaml.safe_load(text)
     except OSError as exc:
-        raise TopicConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        where = f"{chain[-1]}: extends {path}" if chain else str(path)
+        raise TopicConfigError(f"{where}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise TopicConfigError(f"{path}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                               "save the topic file as UTF-8") from None
     except yaml.YAMLError as exc:
         raise TopicConfigError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
         raise TopicConfigError(f"{path}: expected a mapping at the top level")
+    if isinstance(raw.get("seed_dir"), str):
+        # relative to the file that sets it, whichever file extends this one
+        raw["seed_dir"] = str((path.parent / _expand_env(raw["seed_dir"], path)).resolve())
     base = raw.pop("extends", None)
-    if base:
+    if base is not None:
+        if not isinstance(base, str) or not base.strip():
+            raise TopicConfigError(f"{path}: extends: must name a topic file")
         # A variant of another topic (the demo: same keywords, loopback feeds): its keys win,
         # mapping by mapping, so it can change one threshold without copying the section.
-        return _merge(_read_yaml((path.parent / base).resolve()), raw)
+        return _merge(_read_yaml(path.parent / base, (*chain, path)), raw)
     return raw
 
 

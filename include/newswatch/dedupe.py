@@ -99,7 +99,8 @@ def split_known_entries(conn: psycopg.Connection, entries: list[FeedEntry]) -> t
             continue
         decisions.append(DuplicateDecision(
             url=entry.url, raw_url=entry.raw_url if entry.raw_url != entry.url else None, guid=entry.guid,
-            title=entry.title, layer=layer, duplicate_of_id=article_id, duplicate_of_url=original_url))
+            title=entry.title, feed_url=entry.feed_url, entry_position=entry.position, layer=layer,
+            duplicate_of_id=article_id, duplicate_of_url=original_url))
     return fresh, decisions
 
 
@@ -123,6 +124,7 @@ def dedupe_articles(conn: psycopg.Connection, articles: list[Article],
             article_id, original_url, layer = hit if hit else (None, article.url, "url")
             batch.duplicates.append(DuplicateDecision(
                 url=article.url, guid=article.guid, title=article.title, layer=layer,
+                feed_url=article.feed_url, entry_position=article.entry_position,
                 duplicate_of_id=article_id, duplicate_of_url=original_url))
             continue
         seen_urls.add(article.url)
@@ -131,7 +133,7 @@ def dedupe_articles(conn: psycopg.Connection, articles: list[Article],
             original_id, original_url = original if original else (None, batch_hashes[article.content_hash])
             batch.duplicates.append(DuplicateDecision(
                 url=article.url, guid=article.guid, title=article.title, layer="content_hash",
-                duplicate_of_id=original_id, duplicate_of_url=original_url, article=article))
+                feed_url=article.feed_url, entry_position=article.entry_position, duplicate_of_id=original_id, duplicate_of_url=original_url, article=article))
             continue
         batch_hashes[article.content_hash] = article.url
         survivors.append(article)
@@ -201,7 +203,7 @@ def near_duplicates(conn: psycopg.Connection, articles: Sequence[Article], setti
         similarity, _, verdict, original_id, original_url = best
         decisions.append(DuplicateDecision(
             url=article.url, guid=article.guid, title=article.title, layer="minhash",
-            duplicate_of_id=original_id, duplicate_of_url=original_url, similarity=round(similarity, 4),
+            feed_url=article.feed_url, entry_position=article.entry_position, duplicate_of_id=original_id, duplicate_of_url=original_url, similarity=round(similarity, 4),
             jaccard=round(verdict.jaccard, 4), containment=round(verdict.containment, 4),
             title_similarity=round(verdict.title_similarity, 1) if verdict.title_similarity >= 0 else None,
             rule=verdict.rule, article=article))

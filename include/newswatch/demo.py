@@ -2,14 +2,18 @@
 
 Serves the bundled sample site (include/demo/site) on a fixed loopback port, migrates the
 embedded Postgres, stores the seeds, runs the `news_monitor` DAG once through Airflow
-(`airflow dags test`), and prints the run summary. The port is fixed (NEWSWATCH_DEMO_PORT,
-default 8765) so a second demo sees the same URLs and, correctly, finds nothing new.
+(`airflow dags test`), and prints the run summary. The port stays the same from one demo to
+the next, so a second demo sees the same URLs and, correctly, finds nothing new: it is
+NEWSWATCH_DEMO_PORT when set (an error if that port is taken), else the port the last demo
+used (`$NEWSWATCH_HOME/demo-port`), else 8765; when that one is taken, a free port is taken
+instead and remembered.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -27,8 +31,54 @@ DEMO_TOPIC = INCLUDE / "demo" / "topic.yaml"
 DEMO_SITE = INCLUDE / "demo" / "site"
 
 
+DEFAULT_PORT = 8765
+
+
+class DemoPortError(RuntimeError):
+    """The port asked for (NEWSWATCH_DEMO_PORT) cannot be used."""
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the HTTP server binds it
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def demo_port() -> tuple[int, str | None]:
+    """(port, a note for the user when it is not the one they would expect)."""
+    asked = os.environ.get("NEWSWATCH_DEMO_PORT")
+    if asked:
+        if not asked.isdigit() or not 0 < int(asked) < 65536:
+            raise DemoPortError(f"NEWSWATCH_DEMO_PORT={asked!r} is not a port number")
+        if not _free(int(asked)):
+            raise DemoPortError(f"port {asked} (NEWSWATCH_DEMO_PORT) is in use; set NEWSWATCH_DEMO_PORT to a "
+                                "free port, e.g. NEWSWATCH_DEMO_PORT=8771 make demo")
+        return int(asked), None
+    remembered = newswatch_home() / "demo-port"
+    text = remembered.read_text().strip() if remembered.exists() else ""
+    port = int(text) if text.isdigit() else DEFAULT_PORT
+    if _free(port):
+        return port, None
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        free = sock.getsockname()[1]
+    remembered.write_text(f"{free}\n")
+    return free, (f"port {port} is in use: serving the sample site on {free} instead (remembered in {remembered}; "
+                  "set NEWSWATCH_DEMO_PORT to choose the port)")
+
+
 def run_demo() -> int:
-    port = int(os.environ.get("NEWSWATCH_DEMO_PORT", "8765"))
+    try:
+        port, note = demo_port()
+    except DemoPortError as exc:
+        print(f"newswatch demo: {exc}", file=sys.stderr)
+        return 2
+    if note:
+        print(note)
     started = time.perf_counter()
     with FixtureServer(DEMO_SITE, port=port) as server:
         os.environ["NEWSWATCH_DEMO_BASE_URL"] = server.base_url

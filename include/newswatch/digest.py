@@ -7,7 +7,7 @@ and their novelty; `newswatch.alerts` renders it (Jinja2) and writes it to the o
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timezone
 
 import psycopg
 
@@ -50,6 +50,7 @@ class DigestStory(Record):
 class Digest(Record):
     stories: list[DigestStory] = []
     not_new: int = 0  # new articles that only repeat known claims in a known story: not listed
+    day: date | None = None  # the run's day (UTC): in the subject, so each night's digest is told apart
 
     @property
     def items(self) -> list[DigestItem]:
@@ -61,7 +62,8 @@ class Digest(Record):
 
     def subject(self, topic_title: str) -> str:
         n, stories, claims = len(self.items), len(self.stories), self.new_claims
-        return (f"[newswatch] {topic_title}: {n} new development{'s' if n != 1 else ''} in "
+        day = f" {self.day:%Y-%m-%d}" if self.day else ""
+        return (f"[newswatch]{day} {topic_title}: {n} new development{'s' if n != 1 else ''} in "
                 f"{stories} stor{'ies' if stories != 1 else 'y'}, {claims} new claim{'s' if claims != 1 else ''}")
 
 
@@ -86,4 +88,6 @@ def build_digest(conn: psycopg.Connection, run: int) -> Digest:
             story_id=row["story_id"], new_story=item.new_story,
             headline=head["title"] if head else row["title"], items=[]))
         story.items.append(item)
-    return Digest(stories=list(stories.values()), not_new=store.count_not_new_of_run(conn, run))
+    started = conn.execute("SELECT started_at FROM runs WHERE id = %s", (run,)).fetchone()
+    day = started[0].astimezone(timezone.utc).date() if started else None
+    return Digest(stories=list(stories.values()), not_new=store.count_not_new_of_run(conn, run), day=day)

@@ -17,7 +17,7 @@ FAILING_LONG = timedelta(days=1)  # the summary and the digest name feeds failin
 # How much each kind of failure adds to the score.
 GRADES = {"timeout": 1, "connect": 1, "http_5xx": 1, "decode": 1,
           "http_4xx": 2, "http_3xx": 2, "dns": 2, "too_large": 2, "parse_error": 2, "empty": 2,
-          "redirects": 2, "blocked": 3}
+          "redirects": 2, "blocked": 3, "bug": 1}  # bug: ours, not the feed's: retried soon
 
 
 @dataclass(frozen=True)

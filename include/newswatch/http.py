@@ -1,19 +1,19 @@
 """One HTTP client for feeds, pages and robots.txt.
 
-- connect/read timeouts, plus a total deadline so a slow drip cannot hold a worker;
+- connect/read timeouts, plus a total deadline (3 x `timeout_s`) over everything from the
+  connect through the headers to the last body byte, so a slow drip of headers or body cannot
+  hold a worker;
 - a body cap enforced while streaming, on the *decompressed* bytes (we inflate ourselves,
   bounded per step, so a gzip bomb stops at the cap instead of filling memory);
-- at most 5 redirects, each hop re-checked by the SSRF guard;
-- the SSRF guard: only http(s), and no host resolving to a private, loopback, link-local,
-  reserved, multicast or unspecified address (cloud metadata 169.254.169.254 included),
-  unless the config allows loopback (the demo and tests only);
+- at most 5 redirects, each hop checked again;
+- the SSRF guard (newswatch.netguard): only http(s) URLs with a valid host and port, and a
+  connection only to globally reachable addresses (an allow-list), to the very address that
+  was checked (no second DNS resolution), unless the topic allows loopback (demo and tests);
 - a User-Agent naming newswatch and the topic's contact; `Retry-After` parsed on 429/503.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import ssl
 import time
 import zlib
@@ -22,10 +22,12 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from newswatch import __version__
 from newswatch.config import HttpSettings
+from newswatch.netguard import Deadline, GuardRefusal, PinnedBackend, resolve_checked
 
 MAX_REDIRECTS = 5
 _TLS = ssl.create_default_context()  # loading the CA bundle costs ~18 ms: once per process, not per fetch
@@ -58,22 +60,35 @@ def user_agent(contact: str) -> str:
     return f"newswatch/{__version__} (+news monitoring; contact {contact})"
 
 
-def check_target(url: str, allow_loopback: bool) -> None:
-    """Refuse what a hostile feed could point us at: other schemes, internal addresses."""
-    parts = urlsplit(url)
+def check_url(url: str) -> None:
+    """Refuse what no fetch may start with: other schemes, no host, a broken host or port."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError: port out of range, not a number, broken [IPv6]
+    except ValueError as exc:
+        raise FetchError("blocked", f"refusing malformed URL {url[:200]!r}: {exc}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError("blocked", f"refusing non-http(s) URL {url[:200]!r}")
+
+
+def check_target(url: str, allow_loopback: bool) -> None:
+    """The guard on its own, before any fetch (fetch applies it at connect time, per hop)."""
+    check_url(url)
+    parts = urlsplit(url)
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 0, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchError("dns", f"cannot resolve {parts.hostname}: {exc}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if address.is_loopback and allow_loopback:
-            continue
-        if (address.is_private or address.is_loopback or address.is_link_local
-                or address.is_reserved or address.is_multicast or address.is_unspecified):
-            raise FetchError("blocked", f"refusing {parts.hostname}: resolves to internal address {address}")
+        resolve_checked(parts.hostname, parts.port or 0, allow_loopback)
+    except GuardRefusal as exc:
+        raise FetchError(exc.error_class, str(exc)) from exc
+
+
+class GuardedTransport(httpx.HTTPTransport):
+    """httpx's transport on a connection pool whose network backend is the guard."""
+
+    def __init__(self, backend: PinnedBackend, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(verify=ssl_context, trust_env=False)
+        self._pool.close()
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=backend,
+                                             max_connections=10, max_keepalive_connections=5)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -97,16 +112,21 @@ def fetch(url: str, settings: HttpSettings, contact: str, headers: dict[str, str
     request_headers = {"User-Agent": user_agent(contact), "Accept-Encoding": "gzip, deflate"}
     request_headers.update(headers or {})
     timeout = httpx.Timeout(settings.timeout_s, connect=min(10.0, settings.timeout_s))
-    deadline = time.monotonic() + settings.timeout_s * 3
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=_TLS) as client:
+    deadline = Deadline(settings.timeout_s * 3)
+    backend = PinnedBackend(settings.allow_loopback, deadline)
+    with httpx.Client(timeout=timeout, follow_redirects=False, transport=GuardedTransport(backend, _TLS)) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            check_target(url, settings.allow_loopback)
+            check_url(url)  # the address is checked when the backend connects, on this hop too
             response = _get(client, url, request_headers, settings.max_bytes, deadline)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError("http_3xx", f"redirect without Location from {url}", response.status)
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location.strip())
+                except ValueError as exc:  # e.g. Location: http://[::1/x
+                    raise FetchError("blocked", f"malformed redirect from {url} to {location[:200]!r}: {exc}",
+                                     response.status) from None
                 continue
             if response.status == 304 or 200 <= response.status < 300:
                 return response
@@ -128,7 +148,7 @@ def _decoder(content_encoding: str):
     raise FetchError("decode", f"unsupported content encoding {content_encoding!r}")
 
 
-def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int, deadline: float) -> HttpResponse:
+def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int, deadline: Deadline) -> HttpResponse:
     try:
         with client.stream("GET", url, headers=headers) as response:
             resp_headers = {k.lower(): v for k, v in response.headers.items()}
@@ -138,20 +158,31 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
             encoding = resp_headers.get("content-encoding", "")
             if declared.isdigit() and int(declared) > max_bytes and not encoding:
                 raise FetchError("too_large", f"{url} declares {declared} bytes (cap {max_bytes})", 200)
-            body = _read_capped(response, _decoder(encoding), url, max_bytes, deadline)
+            try:
+                body = _read_capped(response, _decoder(encoding), url, max_bytes, deadline)
+            except httpx.TimeoutException as exc:  # the headers came; the body did not in time
+                raise FetchError("timeout", f"{url} too slow: {exc}", response.status_code) from exc
             return HttpResponse(str(response.url), response.status_code, resp_headers, body)
+    except GuardRefusal as exc:
+        raise FetchError(exc.error_class, str(exc)) from exc
     except httpx.TimeoutException as exc:
-        raise FetchError("timeout", f"timeout fetching {url}: {type(exc).__name__}") from exc
+        raise FetchError("timeout", f"timeout fetching {url}: {type(exc).__name__}: {exc}") from exc
     except httpx.ConnectError as exc:
         raise FetchError("connect", f"cannot connect to {url}: {exc}") from exc
+    except httpx.RemoteProtocolError as exc:
+        if "location header" in str(exc).lower():  # httpx parses Location even when not following it
+            raise FetchError("http_3xx", f"invalid redirect from {url}: {exc}") from exc
+        raise FetchError("connect", f"HTTP error fetching {url}: {exc}") from exc
     except httpx.HTTPError as exc:
         raise FetchError("connect", f"HTTP error fetching {url}: {exc}") from exc
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:  # a host httpx cannot even encode
+        raise FetchError("blocked", f"refusing malformed URL {url[:200]!r}: {exc}") from exc
 
 
-def _read_capped(response: httpx.Response, decoder, url: str, max_bytes: int, deadline: float) -> bytes:
+def _read_capped(response: httpx.Response, decoder, url: str, max_bytes: int, deadline: Deadline) -> bytes:
     out = bytearray()
     for raw in response.iter_raw():  # as received: a chunk size would buffer a slow drip past the deadline
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline.at:
             raise FetchError("timeout", f"{url} too slow: gave up at the total deadline", response.status_code)
         if decoder is None:
             out += raw

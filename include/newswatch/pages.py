@@ -1,5 +1,7 @@
 """Article pages: fetched in parallel (at most `http.per_host` at once to one site), only
-where robots.txt allows, extracted, and turned into Article records or quarantine records."""
+where robots.txt allows, extracted, and turned into Article records or quarantine records.
+Each page runs under the isolation guard: a page that makes us raise unexpectedly is a `bug`
+quarantine record, and the other pages go on."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ from newswatch.config import Topic
 from newswatch.entities import EntityMatcher
 from newswatch.extract import ExtractionError, extract_article
 from newswatch.http import FetchError, fetch
+from newswatch.isolation import guarded
 from newswatch.records import Article, FeedEntry, QuarantineRecord
 from newswatch.robots import RobotsCache
-from newswatch.textnorm import content_hash
-from newswatch.urls import UnsafeUrlError, canonical_url, source_of
+from newswatch.sanitize import LIMITS, plain_text
+from newswatch.urls import UnsafeUrlError, canonical_url
 
 
 def fetch_articles(topic: Topic, entries: list[FeedEntry]) -> tuple[list[Article], list[QuarantineRecord]]:
@@ -26,7 +29,9 @@ def fetch_articles(topic: Topic, entries: list[FeedEntry]) -> tuple[list[Article
 
     def one(entry: FeedEntry) -> Article | QuarantineRecord:
         with hosts[urlsplit(entry.raw_url).netloc]:
-            return _extract_one(topic, entry, robots, matcher)
+            return guarded("extract", entry.url, _extract_one, topic, entry, robots, matcher,
+                           feed_url=entry.feed_url, entry_position=entry.position,
+                           payload=entry.model_dump(mode="json"))
 
     articles: list[Article] = []
     refused: list[QuarantineRecord] = []
@@ -40,7 +45,7 @@ def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None,
                  matcher: EntityMatcher) -> Article | QuarantineRecord:
     def refuse(reason: str) -> QuarantineRecord:
         return QuarantineRecord(stage="extract", reason=reason, item_key=entry.url, feed_url=entry.feed_url,
-                                payload=entry.model_dump(mode="json"))
+                                entry_position=entry.position, payload=entry.model_dump(mode="json"))
 
     if robots is not None and not robots.allowed(entry.raw_url):
         return refuse("robots.txt disallows fetching this page")
@@ -66,16 +71,18 @@ def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_u
     if page.canonical_url:
         try:
             url = canonical_url(page.canonical_url)
-        except UnsafeUrlError:
+        except (UnsafeUrlError, ValueError, TypeError):
             pass  # a hostile rel=canonical cannot redirect our key; keep the feed's URL
+    # The record cleans every field (newswatch.sanitize: plain text, http(s) URLs, bounded) and
+    # hashes the text as stored; a markup-only site name falls back to the host.
     return Article(
-        url=url, guid=entry.guid, feed_url=entry.feed_url, title=page.title or entry.title, text=page.text,
+        url=url, guid=entry.guid, feed_url=entry.feed_url, entry_position=entry.position,
+        title=plain_text(page.title or "", LIMITS["title"]) or entry.title, text=page.text,
         summary=entry.summary or page.summary, language=page.language or entry.language,
-        source=page.site_name or source_of(url), author="; ".join(page.authors) or None,
+        source=page.site_name, author="; ".join(page.authors) or None,
         published_at=page.published_at or entry.published_at,
         date_source="page" if page.published_at else entry.date_source, modified_at=page.modified_at,
         image_url=page.image_url, is_paywalled=page.is_paywalled,
         entities=matcher.match(f"{page.title}\n{page.text}").as_dict(), fetched_at=datetime.now(timezone.utc),
-        content_hash=content_hash(page.text), relevance=entry.relevance, matched_terms=entry.matched_terms,
-        extraction_method=page.method,
+        relevance=entry.relevance, matched_terms=entry.matched_terms, extraction_method=page.method,
     )

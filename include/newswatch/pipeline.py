@@ -13,25 +13,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from newswatch import alerts, dedupe, feed_health, feeds, novelty, store, stories
+from newswatch import (
+    accounting,
+    alerts,
+    dedupe,
+    feed_health,
+    feed_state,
+    feeds,
+    novelty,
+    quarantine_store,
+    run_state,
+    store,
+    stories,
+)
 from newswatch.config import Topic
 from newswatch.db import connect
 from newswatch.digest import build_digest
 from newswatch.http import FetchError, fetch
+from newswatch.isolation import guarded
 from newswatch.migrate import migrate
 from newswatch.pages import fetch_articles
 from newswatch.records import (
     DedupeBatch,
-    DuplicateDecision,
     ExtractBatch,
     FeedResult,
     FeedSpec,
     LoadResult,
-    QuarantineRecord,
     SendResult,
     ValidatedBatch,
 )
 from newswatch.relevance import RelevanceScorer
+from newswatch.run_stats import run_stats
 from newswatch.seeds import load_topic_seeds
 
 log = logging.getLogger("newswatch")
@@ -51,11 +63,16 @@ def timed(db_url: str | None, topic: Topic, run_id: str, stage: str) -> Iterator
         store.merge_run(conn, store.run_pk(conn, topic.name, run_id), durations={stage: elapsed})
 
 
-def start_run(topic: Topic, run_id: str, db_url: str | None = None) -> int:
-    """Migrate if needed, then create (or find) the run's row."""
+def start_run(topic: Topic, run_id: str, db_url: str | None = None, owner: str | None = None) -> int:
+    """Migrate if needed, create (or find) the run's row with its owner ('airflow' or
+    'cli:<host>:<pid>'), and close the topic's runs left `running` by a dead process."""
     migrate(db_url)
     with connect(db_url) as conn:
-        return store.ensure_run(conn, topic.name, run_id)
+        run = store.ensure_run(conn, topic.name, run_id)
+        run_state.claim(conn, run, owner or "")
+        for stale in run_state.close_stale_runs(conn, topic.name, run_id, owner or ""):
+            log.warning("run %s: %s", stale["run_id"], stale["reason"])
+        return run
 
 
 def ensure_seeds(topic: Topic, run_id: str, db_url: str | None = None) -> dict[str, int]:
@@ -82,46 +99,58 @@ def plan_feeds(topic: Topic, run_id: str, db_url: str | None = None) -> list[Fee
 
 
 def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedResult:
-    """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised.
-    A 304, or a body identical to the last one (hosts that send no validators), costs no parsing."""
+    """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised
+    (an unexpected exception too: newswatch.isolation). A 304, or a body identical to the last
+    one loaded (hosts that send no validators), costs no parsing. The fetch's validators ride
+    in the result and take effect when the load stores its entries (newswatch.feed_state)."""
     started = time.perf_counter()
     fetched_at = utcnow()
     with connect(db_url) as conn:
         state = store.feed_state(conn, topic.name, spec.url)
-    headers = {}
-    if state.get("etag"):
-        headers["If-None-Match"] = state["etag"]
-    if state.get("last_modified"):
-        headers["If-Modified-Since"] = state["last_modified"]
-    etag = last_modified = body_hash = None
-    try:
-        response = fetch(spec.url, topic.http, topic.contact, headers)
-        etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
-        body_hash = hashlib.sha256(response.body).hexdigest() if response.status != 304 else None
-        if response.status == 304 or body_hash == state.get("body_hash"):
-            result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="not_modified",
-                                http_status=response.status)
-        else:
-            result = feeds.parse_feed(response.body, response.headers, spec, RelevanceScorer(topic), fetched_at,
-                                      timedelta(hours=topic.validation.entry_max_future_hours), response.url)
-            result.http_status = response.status
-    except FetchError as exc:
-        result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="error", http_status=exc.status,
-                            error_class=exc.error_class, error=str(exc), retry_after_s=exc.retry_after_s)
+    outcome = guarded("fetch", spec.url, _fetch_and_parse, topic, spec, state, fetched_at, feed_url=spec.url,
+                      payload={"feed": spec.model_dump()})
+    if isinstance(outcome, FeedResult):
+        result = outcome
+    else:  # a bug: the feed counts as failed this time, its record says why
+        result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="error", error_class="bug",
+                            error=outcome.reason, quarantined=[outcome])
     result.elapsed_s = round(time.perf_counter() - started, 3)
     ok = result.status != "error"
     health = feed_health.after_fetch(ok, result.error_class, state.get("failure_score") or 0, fetched_at,
                                      result.http_status, result.retry_after_s)
     with connect(db_url) as conn:
         store.record_feed_fetch(conn, topic.name, spec.url, status=result.status, http_status=result.http_status,
-                                error_class=result.error_class, error=result.error, etag=etag,
-                                last_modified=last_modified, body_hash=body_hash,
+                                error_class=result.error_class, error=result.error, etag=None,
+                                last_modified=None, body_hash=None,
                                 entries=result.entries_seen if result.status == "ok" else None,
                                 failure_score=health.failure_score, next_fetch_after=health.next_fetch_after,
                                 now=fetched_at)
-    log.info("feed %s: %s, %d entries, %d relevant, %d irrelevant, %d quarantined%s", spec.url, result.status,
-             result.entries_seen, len(result.entries), result.irrelevant, len(result.quarantined),
-             f" ({result.error})" if result.error else "")
+    log.info("feed %s: %s, %d entries, %d relevant, %d irrelevant, %d quarantined, %d repeated%s", spec.url,
+             result.status, result.entries_seen, len(result.entries), result.irrelevant, len(result.quarantined),
+             len(result.duplicates), f" ({result.error})" if result.error else "")
+    return result
+
+
+def _fetch_and_parse(topic: Topic, spec: FeedSpec, state: dict, fetched_at: datetime) -> FeedResult:
+    headers = {}
+    if state.get("etag"):
+        headers["If-None-Match"] = state["etag"]
+    if state.get("last_modified"):
+        headers["If-Modified-Since"] = state["last_modified"]
+    try:
+        response = fetch(spec.url, topic.http, topic.contact, headers)
+    except FetchError as exc:
+        return FeedResult(feed_url=spec.url, feed_name=spec.name, status="error", http_status=exc.status,
+                          error_class=exc.error_class, error=str(exc), retry_after_s=exc.retry_after_s)
+    etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
+    body_hash = hashlib.sha256(response.body).hexdigest() if response.status != 304 else None
+    if response.status == 304 or body_hash == state.get("body_hash"):
+        return FeedResult(feed_url=spec.url, feed_name=spec.name, status="not_modified", http_status=response.status)
+    result = feeds.parse_feed(response.body, response.headers, spec, RelevanceScorer(topic), fetched_at,
+                              timedelta(hours=topic.validation.entry_max_future_hours), response.url)
+    result.http_status = response.status
+    if result.status == "ok":
+        result.etag, result.last_modified, result.body_hash = etag, last_modified, body_hash
     return result
 
 
@@ -135,7 +164,8 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
         reasons = "; ".join(f"{r.feed_name or r.feed_url}: [{r.error_class}] {r.error}" for r in results)
         with connect(db_url) as conn:
             store.merge_run(conn, store.run_pk(conn, topic.name, run_id), status="failed",
-                            stats=run_stats(results, ExtractBatch(), DedupeBatch(), ValidatedBatch(), []))
+                            stats=run_stats(results, ExtractBatch(), DedupeBatch(), ValidatedBatch(),
+                                            [q for r in results for q in r.quarantined]))
         raise AllFeedsFailedError(f"all {len(results)} feeds of topic {topic.name} failed: {reasons}")
     entries = [entry for result in results for entry in result.entries]
     batch = ExtractBatch()
@@ -222,21 +252,24 @@ def check_stored(topic: Topic, run_id: str, db_url: str | None = None) -> dict:
 
 def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: ExtractBatch, deduped: DedupeBatch,
          validated: ValidatedBatch, db_url: str | None = None) -> LoadResult:
-    """One transaction: articles, quarantine, run stats and the digest in the outbox. A retry
-    inserts nothing twice (unique keys) and finds the alert it already wrote."""
+    """One transaction: articles, quarantine, the entry ledger, the feeds' validators, run stats
+    and the digest in the outbox. A retry inserts nothing twice (unique keys) and finds the
+    alert it already wrote; a crash before the commit leaves nothing of it, validators included."""
     republished = {d.url: d for d in deduped.duplicates if d.article is not None}
     quarantined = [q for r in results for q in r.quarantined] + extracted.quarantined + validated.quarantined
     started = time.perf_counter()
     with connect(db_url) as conn:
         run = store.run_pk(conn, topic.name, run_id)
-        stored_dups = 0
+        stored: dict[str, tuple[str, int | None]] = {}  # URL → ('loaded' | 'copy' | 'conflict', article id)
         new_ids = []  # stored now, in input order; empty on a retry of a load that committed
         for article in validated.valid:
             if article.url not in republished:
                 article_id = store.insert_article(conn, topic.name, article, run=run)
                 if article_id is not None:
                     new_ids.append(article_id)
+                stored[article.url] = ("loaded", article_id) if article_id else _existing(conn, article, run)
         stored_ids = list(new_ids)  # and the republications stored as duplicates
+        stored_dups = 0
         for article in validated.valid:
             decision = republished.get(article.url)
             if decision is None:
@@ -249,20 +282,30 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
                 if article_id is not None:
                     new_ids.append(article_id)
                     stored_ids.append(article_id)
+                stored[article.url] = ("loaded", article_id) if article_id else _existing(conn, article, run)
                 continue
             copy_id = store.insert_article(conn, topic.name, article, run=run, duplicate_of=original,
                                            duplicate_layer=decision.layer, similarity=decision.similarity)
             if copy_id is not None:
                 stored_dups += 1
                 stored_ids.append(copy_id)
-        store.upsert_quarantine(conn, topic.name, run, quarantined)
+            kind, found = ("copy", copy_id) if copy_id else _existing(conn, article, run)
+            stored[article.url] = ("copy" if kind == "loaded" else kind, found)
+        quarantine_store.upsert_quarantine(conn, topic.name, run, quarantined)
+        resolved = quarantine_store.resolve(conn, topic.name, stored_ids)  # refused on an earlier night, stored now
+        ledger = accounting.build(results, extracted, deduped, validated, stored)
+        accounting.store_ledger(conn, run, ledger)
+        feed_state.commit_validators(conn, topic.name, results)  # only now: the entries are stored
         # the near-duplicate index and stories first: novelty reads the stories
         dedupe.index_articles(conn, topic, stored_ids)
         stories.assign_stories(conn, topic, stored_ids)
         novelty.assess_articles(conn, topic, new_ids)
         # counted from what the run stored: a retry of a load that committed stores nothing new
         # and must not overwrite the counts with zeros
-        stats = {**run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run)}
+        stats = {**run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run),
+                 **accounting.stats(ledger)}
+        if resolved:
+            stats["quarantine_resolved"] = len(resolved)
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
                      "load": round(time.perf_counter() - started, 3)}
         store.merge_run(conn, run, stats=stats, durations=durations)
@@ -271,42 +314,26 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
                    for f in store.feeds_failing_since(conn, topic.name, utcnow() - feed_health.FAILING_LONG)]
         alert_id = alerts.enqueue_digest(conn, topic, run, run_id, build_digest(conn, run), failing)
         alerts.enqueue_silent_zero(conn, topic, run)
-    log.info("load: %d new articles, %d republications stored, %d quarantined, alert %s",
-             len(new_ids), stored_dups, len(quarantined), alert_id)
+    if not ledger.balanced:
+        log.error("entry counts do not add up: %s", "; ".join(ledger.problems))
+    log.info("load: %d new articles, %d republications stored, %d quarantined (%d resolved from earlier), alert %s",
+             len(new_ids), stored_dups, len(quarantined), len(resolved), alert_id)
     return LoadResult(run_id=run_id, loaded=len(new_ids), duplicates_stored=stored_dups,
                       quarantined=len(quarantined), alert_id=alert_id)
+
+
+def _existing(conn, article, run: int) -> tuple[str, int | None]:
+    """An insert that found the URL or GUID stored: by this run (a retried load) or another."""
+    row = conn.execute("SELECT id, run_id FROM articles WHERE canonical_url = %s OR guid = %s ORDER BY id LIMIT 1",
+                       (article.url, article.guid)).fetchone()
+    if row is None:
+        return "conflict", None
+    return ("loaded" if row[1] == run else "conflict"), row[0]
 
 
 def _id_of(conn, url: str) -> int | None:
     row = conn.execute("SELECT id FROM articles WHERE canonical_url = %s", (url,)).fetchone()
     return row[0] if row else None
-
-
-def run_stats(results: list[FeedResult], extracted: ExtractBatch, deduped: DedupeBatch,
-              validated: ValidatedBatch, quarantined: list[QuarantineRecord]) -> dict:
-    duplicates: list[DuplicateDecision] = extracted.known + deduped.duplicates
-    return {
-        "feeds_ok": sum(r.status == "ok" for r in results),
-        "feeds_not_modified": sum(r.status == "not_modified" for r in results),
-        "feeds_failed": sum(r.status == "error" for r in results),
-        "feed_errors": [{"feed": r.feed_name or r.feed_url, "url": r.feed_url, "class": r.error_class, "error": r.error}
-                        for r in results if r.status == "error"],
-        "feed_warnings": [{"feed": r.feed_name or r.feed_url, "warning": w} for r in results for w in r.warnings],
-        "entries_seen": sum(r.entries_seen for r in results),
-        "entries_relevant": sum(len(r.entries) for r in results),
-        "entries_irrelevant": sum(r.irrelevant for r in results),
-        "entries_unusable": sum(len(r.quarantined) for r in results),
-        "articles_extracted": len(extracted.articles),
-        "duplicates": len(duplicates),
-        "duplicates_by_layer": dict(Counter(d.layer for d in duplicates)),
-        "duplicate_details": [{"url": d.raw_url or d.url, "title": d.title, "layer": d.layer,
-                               "of": d.duplicate_of_url, "similarity": d.similarity, "rule": d.rule}
-                              for d in duplicates][:200],
-        "validated": len(validated.valid),
-        "quarantined": len(quarantined),
-        "quarantined_by_stage": dict(Counter(q.stage for q in quarantined)),
-        "validation": validated.results,
-    }
 
 
 def send_alerts(topic: Topic, run_id: str, deliver: alerts.Deliver, db_url: str | None = None) -> SendResult:
@@ -330,16 +357,48 @@ def finish_run(topic: Topic, run_id: str, db_url: str | None = None) -> str:
         return run_summary(conn, topic, run_id)
 
 
-def run_once(topic: Topic, deliver: alerts.Deliver, run_id: str | None = None, db_url: str | None = None) -> str:
-    """One pass of the same stages the DAG runs, in this process (the CLI's `run`)."""
-    run_id = run_id or f"cli__{utcnow():%Y-%m-%dT%H:%M:%S.%f}"
-    start_run(topic, run_id, db_url)
-    ensure_seeds(topic, run_id, db_url)
-    results = [fetch_feed(topic, spec, db_url) for spec in plan_feeds(topic, run_id, db_url)]
-    extracted = extract(topic, run_id, results, db_url)
-    deduped = dedupe_batch(topic, run_id, extracted, db_url)
-    validated = validate(topic, run_id, deduped, db_url, results=results, extracted=extracted)
-    load(topic, run_id, results, extracted, deduped, validated, db_url)
-    send_alerts(topic, run_id, deliver, db_url)  # as in the DAG: a failing check does not hold the digest back
-    check_stored(topic, run_id, db_url)
-    return finish_run(topic, run_id, db_url)
+def run_once(topic: Topic, deliver: alerts.Deliver, run_id: str | None = None, db_url: str | None = None,
+             owner: str | None = None) -> str:
+    """One pass of the same stages the DAG runs, in this process (the CLI's `run`). Whatever
+    stops it (an exception, Ctrl-C), the run is closed as failed with the stage and the reason
+    before the exception goes on; only a kill -9 or a database gone leaves it to the next run."""
+    run_id = run_id or new_run_id()
+    stage = "start_run"
+    try:
+        start_run(topic, run_id, db_url, owner=owner or run_state.cli_owner())
+        stage = "seeds"
+        ensure_seeds(topic, run_id, db_url)
+        stage = "fetch"
+        results = [fetch_feed(topic, spec, db_url) for spec in plan_feeds(topic, run_id, db_url)]
+        stage = "extract"
+        extracted = extract(topic, run_id, results, db_url)
+        stage = "dedupe"
+        deduped = dedupe_batch(topic, run_id, extracted, db_url)
+        stage = "validate"
+        validated = validate(topic, run_id, deduped, db_url, results=results, extracted=extracted)
+        stage = "load"
+        load(topic, run_id, results, extracted, deduped, validated, db_url)
+        stage = "send_alerts"
+        send_alerts(topic, run_id, deliver, db_url)  # as in the DAG: a failing check does not hold the digest back
+        stage = "check_stored"
+        check_stored(topic, run_id, db_url)
+        stage = "summary"
+        return finish_run(topic, run_id, db_url)
+    except BaseException as exc:
+        close_failed(topic, run_id, db_url, stage, exc)
+        raise
+
+
+def new_run_id() -> str:
+    return f"cli__{utcnow():%Y-%m-%dT%H:%M:%S.%f}"
+
+
+def close_failed(topic: Topic, run_id: str, db_url: str | None, stage: str, exc: BaseException) -> None:
+    """Record the run failed at `stage` (a failure a stage recorded itself is kept). Never raises:
+    with the database gone, the next run of the topic closes this one."""
+    reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+    try:
+        with connect(db_url) as conn:
+            store.mark_run_failed(conn, topic.name, run_id, reason[:2000], stage=stage)
+    except Exception as db_exc:  # noqa: BLE001 - the original error is what the caller reports
+        log.warning("could not record run %s as failed (%s); the next run will close it", run_id, db_exc)

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from newswatch import sanitize
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,21 +28,37 @@ class FeedSpec(Record):
 
 
 class QuarantineRecord(Record):
-    """A record we refuse, with where and why: nothing is dropped silently."""
+    """A record we refuse, with where and why: nothing is dropped silently. `reason_class`
+    tells bad input ('input') from an unexpected exception of ours ('bug', newswatch.isolation)."""
 
     stage: Literal["fetch", "extract", "dedupe", "validate", "load"]
     reason: str
     item_key: str  # the URL, GUID or feed URL the record is about
     feed_url: str | None = None
+    entry_position: int | None = None  # the feed entry it is (None: a feed-level record)
+    reason_class: Literal["input", "bug"] = "input"
     expectation: str | None = None
     value: str | None = None  # the offending value, truncated
     payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("reason", "item_key", "expectation", "value")
+    @classmethod
+    def _bounded(cls, value: str | None, info) -> str | None:
+        if value is None:
+            return None
+        return sanitize.key_text(value, sanitize.LIMITS.get(info.field_name, sanitize.MAX_URL))
+
+    @field_validator("payload")
+    @classmethod
+    def _jsonb(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return sanitize.json_safe(value)
 
 
 class FeedEntry(Record):
     """One feed item that passed parsing and relevance, before its page is fetched."""
 
     feed_url: str
+    position: int = -1  # its index in the feed document: the ledger's key (newswatch.accounting)
     guid: str
     url: str  # canonical URL: the key
     raw_url: str  # the absolute link as published: what we fetch (sites may not answer the canonical form)
@@ -51,6 +69,32 @@ class FeedEntry(Record):
     language: str | None = None
     relevance: float = 0.0
     matched_terms: list[str] = Field(default_factory=list)
+
+    @field_validator("url", "raw_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if sanitize.http_url(value) is None:
+            raise ValueError(f"not an http(s) URL: {value[:200]!r}")
+        return value
+
+    @field_validator("title", "summary")
+    @classmethod
+    def _plain(cls, value: str, info) -> str:
+        return sanitize.plain_text(value, sanitize.LIMITS[info.field_name])
+
+    @field_validator("guid")
+    @classmethod
+    def _key(cls, value: str) -> str:
+        return sanitize.key_text(value)
+
+
+class EntryNote(Record):
+    """An entry the feed stage decided on without a record of its own (not relevant)."""
+
+    position: int
+    item_key: str
+    title: str = ""
+    reason: str
 
 
 class FeedResult(Record):
@@ -63,18 +107,30 @@ class FeedResult(Record):
     retry_after_s: float | None = None
     entries_seen: int = 0
     irrelevant: int = 0
-    entries: list[FeedEntry] = Field(default_factory=list)
-    quarantined: list[QuarantineRecord] = Field(default_factory=list)
+    entries: list[FeedEntry] = Field(default_factory=list)  # relevant: their pages are fetched next
+    quarantined: list[QuarantineRecord] = Field(default_factory=list)  # entries refused (and a feed-level bug)
+    irrelevant_entries: list[EntryNote] = Field(default_factory=list)
+    duplicates: list["DuplicateDecision"] = Field(default_factory=list)  # the same entry twice in the feed
     warnings: list[str] = Field(default_factory=list)
     elapsed_s: float = 0.0
+    # What the next conditional GET should send. They take effect only when the load has
+    # stored or quarantined this feed's entries (newswatch.feed_state): a crash before that
+    # leaves the last loaded state, so the next run reads the feed in full again.
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
 
 
 class Article(Record):
-    """An extracted article, ready for dedupe, validation and load."""
+    """An extracted article, ready for dedupe, validation and load. Every field is what it
+    claims to be (newswatch.sanitize): optional URLs http(s) or none, text fields plain text,
+    lengths bounded; the content hash is of the text as stored. The key fields (url, language)
+    are judged by the incoming suite, which quarantines a bad one with the reason."""
 
     url: str  # canonical URL
     guid: str | None = None
     feed_url: str | None = None
+    entry_position: int | None = None  # the feed entry it came from (None: a seed)
     title: str
     text: str
     summary: str = ""
@@ -88,11 +144,52 @@ class Article(Record):
     is_paywalled: bool = False
     entities: dict[str, list[str]] = Field(default_factory=dict)
     fetched_at: datetime
-    content_hash: str
+    content_hash: str = ""  # computed from the stored text when not given
     relevance: float = 0.0
     matched_terms: list[str] = Field(default_factory=list)
     extraction_method: str = ""
     is_seed: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _key_url(cls, value: str) -> str:
+        # The key is not cleaned but judged: the incoming suite quarantines a non-http(s) URL
+        # (and a language outside the topic's) with the reason; what loads is http(s).
+        return sanitize.key_text(value)
+
+    @field_validator("feed_url", "image_url", mode="before")
+    @classmethod
+    def _optional_url(cls, value: Any) -> str | None:
+        return sanitize.http_url(value) if isinstance(value, str) else None
+
+    @field_validator("title", "summary", "text", "source", "author")
+    @classmethod
+    def _plain(cls, value: str | None, info) -> str | None:
+        if value is None:
+            return None
+        cleaned = sanitize.plain_text(value, sanitize.LIMITS[info.field_name], multiline=info.field_name == "text")
+        return cleaned if cleaned or info.field_name in ("title", "text", "summary") else None
+
+    @field_validator("guid")
+    @classmethod
+    def _guid(cls, value: str | None) -> str | None:
+        return sanitize.key_text(value) or None if value is not None else None
+
+    @field_validator("extraction_method")
+    @classmethod
+    def _method(cls, value: str) -> str:
+        return sanitize.plain_text(value, sanitize.LIMITS["method"])
+
+    @model_validator(mode="after")
+    def _derived(self) -> "Article":
+        from newswatch.textnorm import content_hash
+        from newswatch.urls import source_of
+
+        if not self.content_hash:
+            self.content_hash = content_hash(self.text)
+        if not self.source and self.url.startswith(("http://", "https://")):
+            self.source = source_of(self.url)
+        return self
 
 
 class DuplicateDecision(Record):
@@ -102,6 +199,8 @@ class DuplicateDecision(Record):
     raw_url: str | None = None  # the link as the feed wrote it, when that differs
     guid: str | None = None
     title: str
+    feed_url: str | None = None  # the entry it decides on (newswatch.accounting)
+    entry_position: int | None = None
     layer: Literal["url", "guid", "content_hash", "minhash"]
     duplicate_of_id: int | None = None  # stored article id, when the original is stored
     duplicate_of_url: str  # the original's URL (or seed:// URL)
@@ -113,6 +212,9 @@ class DuplicateDecision(Record):
     title_similarity: float | None = None
     rule: Literal["jaccard", "containment", "title"] | None = None
     article: Article | None = None  # set when the copy itself is stored (new URL, known text)
+
+
+FeedResult.model_rebuild()
 
 
 class ExtractBatch(Record):

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import psycopg
 
-from newswatch.config import DedupeSettings, Topic
+from newswatch.config import DedupeSettings, SeedCorpusError, Topic
 from newswatch.entities import EntityMatcher
 from newswatch.records import Article
 from newswatch.store import insert_article, seed_ids, unindexed_ids
-from newswatch.textnorm import content_hash
 
 
 def seed_url(topic: str, path: Path) -> str:
@@ -21,8 +20,48 @@ def seed_url(topic: str, path: Path) -> str:
     return f"seed://{topic}/{path.name}"
 
 
+def seed_paths(seed_dir: Path) -> list[Path]:
+    """The seed files (*.txt) of a folder; a missing or empty folder is an error naming it."""
+    if not seed_dir.is_dir():
+        raise SeedCorpusError(f"seed folder {seed_dir} does not exist (seed_dir is relative to the topic "
+                              "file that sets it)")
+    paths = sorted(seed_dir.glob("*.txt"))
+    if not paths:
+        raise SeedCorpusError(f"no seed articles (*.txt) in {seed_dir}")
+    return paths
+
+
+def read_seed_text(path: Path) -> str:
+    """A seed file's text: UTF-8, a title line and a body. Errors name the file."""
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SeedCorpusError(f"{path}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start}); "
+                              "save the seed file as UTF-8") from None
+    except OSError as exc:
+        raise SeedCorpusError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise SeedCorpusError(f"{path}: the seed file is empty")
+    return raw
+
+
+def corpus_problems(seed_dir: Path) -> list[str]:
+    """Everything loading the seed folder would refuse, one message per problem (for `check`)."""
+    try:
+        paths = seed_paths(seed_dir)
+    except SeedCorpusError as exc:
+        return [str(exc)]
+    problems = []
+    for path in paths:
+        try:
+            read_seed_text(path)
+        except SeedCorpusError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def read_seed(topic: str, path: Path, matcher: EntityMatcher | None = None) -> Article:
-    raw = path.read_text(encoding="utf-8")
+    raw = read_seed_text(path)
     lines = raw.strip().splitlines()
     title = lines[0].strip()
     body = "\n".join(lines[1:]).strip() or title
@@ -34,7 +73,6 @@ def read_seed(topic: str, path: Path, matcher: EntityMatcher | None = None) -> A
         language="hi",
         source="seed corpus",
         fetched_at=datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc),
-        content_hash=content_hash(body),
         extraction_method="seed",
         is_seed=True,
         entities=matcher.match(raw).as_dict() if matcher else {},
@@ -48,12 +86,9 @@ def load_seeds(conn: psycopg.Connection, topic: str, seed_dir: Path,
     seeds in the folder)."""
     from newswatch.dedupe import index_articles  # dedupe imports store; keep this module light
 
-    paths = sorted(seed_dir.glob("*.txt"))
-    if not paths:
-        raise FileNotFoundError(f"no seed articles (*.txt) in {seed_dir}")
-    inserted = sum(
-        insert_article(conn, topic, read_seed(topic, path, matcher), run=None) is not None for path in paths
-    )
+    paths = seed_paths(seed_dir)
+    articles = [read_seed(topic, path, matcher) for path in paths]  # every file readable, or none stored
+    inserted = sum(insert_article(conn, topic, article, run=None) is not None for article in articles)
     index_articles(conn, dedupe, unindexed_ids(conn, topic, seeds_only=True))
     return inserted, len(paths)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +10,7 @@ from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from newswatch.records import Article, FeedSpec, QuarantineRecord
+from newswatch.records import Article, FeedSpec
 
 # --- runs ---------------------------------------------------------------------------------
 
@@ -38,7 +36,7 @@ def merge_run(conn: psycopg.Connection, run: int, *, stats: dict | None = None,
     """Overwrite keys in the run's stats/durations: re-running a stage replaces, never adds."""
     conn.execute(
         """UPDATE runs SET stats = stats || %s, durations = durations || %s,
-                  status = COALESCE(%s, status),
+                  status = COALESCE(%s, status), heartbeat_at = now(),
                   finished_at = CASE WHEN %s THEN now() ELSE finished_at END
            WHERE id = %s""",
         (Jsonb(stats or {}), Jsonb(durations or {}), status, finished, run),
@@ -376,37 +374,7 @@ def novelty_of_run(conn: psycopg.Connection, run: int) -> list[dict[str, Any]]:
         return cur.fetchall()
 
 
-# --- quarantine ---------------------------------------------------------------------------
-
-def upsert_quarantine(conn: psycopg.Connection, topic: str, run: int, records: Iterable[QuarantineRecord]) -> int:
-    count = 0
-    for rec in records:
-        conn.execute(
-            """INSERT INTO quarantine (topic, stage, item_key, reason, feed_url, expectation, value,
-                                       payload, first_run_id, last_run_id)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-               ON CONFLICT (topic, stage, item_key) DO UPDATE SET
-                 reason = EXCLUDED.reason, expectation = EXCLUDED.expectation, value = EXCLUDED.value,
-                 payload = EXCLUDED.payload, updated_at = now(),
-                 times_seen = quarantine.times_seen
-                              + CASE WHEN quarantine.last_run_id = EXCLUDED.last_run_id THEN 0 ELSE 1 END,
-                 last_run_id = EXCLUDED.last_run_id""",
-            (topic, rec.stage, rec.item_key, rec.reason, rec.feed_url, rec.expectation, rec.value,
-             Jsonb(json.loads(json.dumps(rec.payload, default=str))), run, run),
-        )
-        count += 1
-    return count
-
-
-def quarantine_of_run(conn: psycopg.Connection, run: int) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(
-            """SELECT stage, item_key, reason, feed_url, expectation, times_seen FROM quarantine
-               WHERE last_run_id = %s ORDER BY stage, item_key""",
-            (run,),
-        )
-        return cur.fetchall()
-
+# --- quarantine: newswatch.quarantine_store -----------------------------------------------
 
 # --- near-duplicate index and stories ---------------------------------------------------
 

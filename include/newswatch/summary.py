@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import psycopg
 from psycopg.rows import dict_row
 
-from newswatch import quality, store
+from newswatch import isolation, quality, quarantine_store, store
 from newswatch.config import Topic
 from newswatch.feed_health import FAILING_LONG
 
@@ -20,6 +20,7 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
     lines = [f"newswatch run {run['run_id']} · topic {topic.name} · {run['status']}"]
     if s.get("failure"):
         lines.append(f"  ✗ failed in {s['failure']['stage']}: {s['failure']['reason']}")
+    lines += isolation.bug_lines(s.get("bugs", []))
     failed = s.get("feed_errors", [])
     lines.append(f"feeds: {s.get('feeds_ok', 0)} ok, {s.get('feeds_not_modified', 0)} not modified, "
                  f"{s.get('feeds_failed', 0)} failed (of {s.get('feeds_planned', 0)} due, "
@@ -34,16 +35,21 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
     lines.append(f"entries: {s.get('entries_seen', 0)} seen: {s.get('entries_relevant', 0)} relevant, "
                  f"{s.get('entries_irrelevant', 0)} not relevant to the topic, "
                  f"{s.get('entries_unusable', 0)} unusable (quarantined)")
+    lines += ledger_lines(s)
     lines.append(f"seeds: {s.get('seeds_total', 0)} in corpus ({s.get('seeds_inserted', 0)} stored this run)")
     lines.append(f"duplicates: {s.get('duplicates', 0)} {s.get('duplicates_by_layer', {})}")
     for dup in s.get("duplicate_details", []):
         how = dup["layer"] if not dup.get("rule") else f"{dup['layer']}: {dup['rule']} {dup['similarity']:.2f}"
         lines.append(f"  = {dup['title'][:70]} · {dup['url']}\n      [{how}] duplicates {dup['of']}")
     with conn.cursor(row_factory=dict_row) as cur:
-        quarantined = store.quarantine_of_run(conn, run["id"])
+        quarantined = quarantine_store.quarantine_of_run(conn, run["id"])
         lines.append(f"quarantined: {len(quarantined)}")
         for q in quarantined:
-            lines.append(f"  ⊘ [{q['stage']}] {q['item_key']}: {q['reason']}")
+            mark = "⚠ bug" if q["reason_class"] == "bug" else "⊘"
+            lines.append(f"  {mark} [{q['stage']}] {q['item_key']}: {q['reason']}")
+        for q in quarantine_store.resolved_in_run(conn, run["id"]):
+            lines.append(f"  ✓ resolved: {q['item_key']} (refused since run {q['first_run_id']}: "
+                         f"{q['reason'][:80]}) loaded now as article {q['resolved_by_article_id']}")
         cur.execute("""SELECT count(*) FILTER (WHERE duplicate_of IS NULL) AS new,
                               count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS dup FROM articles
                        WHERE run_id = %s""", (run["id"],))
@@ -51,8 +57,8 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
         lines.append(f"loaded: {counts['new']} new articles, {counts['dup']} republications stored as duplicates")
         lines += novelty_lines(conn, run["id"], s)
         lines += validation_lines(conn, run["id"])
-        cur.execute("SELECT id, kind, status, subject, destination, last_error FROM alerts WHERE run_id = %s",
-                    (run["id"],))
+        cur.execute("""SELECT id, kind, status, subject, destination, last_error, message_id FROM alerts
+                       WHERE run_id = %s""", (run["id"],))
         alerts = cur.fetchall()
     if not alerts:
         lines.append("alert: none (nothing new)")
@@ -60,11 +66,26 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
         where = alert["destination"] or f"pending ({alert['last_error'] or 'not sent yet'})"
         if alert["status"] == "sending":  # its sender died mid-send: see newswatch alerts
             where = "IN DOUBT: the sender stopped mid-send; check the mailbox, then `newswatch alerts`"
-        lines.append(f"alert #{alert['id']} ({alert['kind']}) {alert['status']}: {alert['subject']} → {where}")
+        lines.append(f"alert #{alert['id']} ({alert['kind']}) {alert['status']}: {alert['subject']} → {where} "
+                     f"[Message-ID {alert['message_id']}]")
     durations = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(run["durations"].items()))
     if durations:
         lines.append(f"durations: {durations}")
     return "\n".join(lines)
+
+
+def ledger_lines(stats: dict) -> list[str]:
+    """Per feed: seen = not relevant + quarantined + duplicates + loaded (newswatch.accounting)."""
+    feeds = stats.get("feeds_ledger") or {}
+    if not feeds:
+        return []
+    problems = (stats.get("accounting") or {}).get("problems") or []
+    lines = [f"entry accounting: {'every entry in one bucket' if not problems else 'COUNTS DO NOT ADD UP'} "
+             "(seen = not relevant + quarantined + duplicates + loaded)"]
+    for url, c in feeds.items():
+        lines.append(f"  {url}: {c['seen']} = {c['irrelevant']} + {c['quarantined']} + {c['duplicates']} + {c['loaded']}")
+    lines += [f"  ✗ {problem}" for problem in problems]
+    return lines
 
 
 def validation_lines(conn: psycopg.Connection, run: int) -> list[str]:

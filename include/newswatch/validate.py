@@ -228,6 +228,7 @@ def _quarantine(article: Article, failures: list[tuple[str, str, str | None]]) -
         reason="; ".join(reasons),
         item_key=article.url or article.guid or article.title or "(no url, guid or title)",
         feed_url=article.feed_url,
+        entry_position=article.entry_position,
         expectation="; ".join(labels),
         value=_shown("; ".join(shown)) if shown else None,
         payload=article.model_dump(mode="json"),

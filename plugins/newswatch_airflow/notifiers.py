@@ -44,7 +44,7 @@ class FailureEmail(BaseNotifier):
         topic = load_topic(topic_file())
         if self.kind == "dag":
             _mark_run_failed(topic, context)
-        subject, text = failure_message(self.kind, topic.name, context)
+        subject, text = failure_message(self.kind, topic.name, context, _run_bugs(topic, context))
         to = [topic.contact]
         if _connection(SMTP_CONN_ID) is not None:
             from airflow.providers.smtp.notifications.smtp import SmtpNotifier
@@ -65,8 +65,9 @@ class FailureEmail(BaseNotifier):
         log.info("failure email written (no %s connection): %s", SMTP_CONN_ID, where)
 
 
-def failure_message(kind: str, topic: str, context: Any) -> tuple[str, str]:
-    """(subject, plain text) from the Airflow callback context."""
+def failure_message(kind: str, topic: str, context: Any, bugs: list[dict] | None = None) -> tuple[str, str]:
+    """(subject, plain text) from the Airflow callback context; `bugs`: the run's isolated
+    unexpected errors (they did not fail it, but whoever reads about a failure should know)."""
     dag_run = context.get("dag_run")
     run_id = context.get("run_id") or getattr(dag_run, "run_id", "?")
     dag_id = getattr(context.get("dag"), "dag_id", None) or getattr(dag_run, "dag_id", "news_monitor")
@@ -87,6 +88,10 @@ def failure_message(kind: str, topic: str, context: Any) -> tuple[str, str]:
         log_url = None
     if log_url:
         lines += ["", f"Log: {log_url}"]
+    if bugs:
+        from newswatch.isolation import bug_lines
+
+        lines += ["", *bug_lines(bugs)]
     lines += ["", "What the run did and what it refused: `newswatch report` (runs, quarantine reasons, feed health)."]
     return subject[:200], "\n".join(lines)
 
@@ -100,6 +105,40 @@ def _failed_tasks(context: Any) -> list[str]:
     """Airflow builds a DAG callback's context around the task instance that decided the run."""
     ti = context.get("ti") or context.get("task_instance")
     return [ti.task_id] if getattr(ti, "task_id", None) else []
+
+
+def _run_bugs(topic: Any, context: Any) -> list[dict]:
+    """The run's isolated bugs as its stats record them (none if the database cannot say)."""
+    try:
+        from newswatch import store
+        from newswatch.db import connect
+
+        run_id = context.get("run_id") or getattr(context.get("dag_run"), "run_id", None)
+        url = _existing_database()
+        if url is None:
+            return []
+        with connect(url) as conn:
+            run = store.get_run(conn, topic.name, run_id)
+        return list((run or {}).get("stats", {}).get("bugs") or [])
+    except Exception as exc:  # noqa: BLE001 - never let bookkeeping stop the email
+        log.warning("could not read the run's bugs: %s", exc)
+        return []
+
+
+def _existing_database() -> str | None:
+    """The article store if one is configured or the embedded one runs; never starts one just
+    to write an email."""
+    import os
+
+    from newswatch.db import newswatch_home
+    from newswatch.embedded_pg import postmaster_pid
+
+    from newswatch_airflow.conn_ids import DB_CONN_ID
+    from newswatch_airflow.settings import _connection, database_url
+
+    if _connection(DB_CONN_ID) is not None or os.environ.get("NEWSWATCH_DATABASE_URL"):
+        return database_url()
+    return database_url() if postmaster_pid(newswatch_home() / "pgdata") else None
 
 
 def _mark_run_failed(topic: Any, context: Any) -> None:

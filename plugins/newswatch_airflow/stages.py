@@ -17,16 +17,21 @@ Json = dict[str, Any]
 
 
 def start_run() -> int:
-    from newswatch import pipeline
+    from newswatch import pipeline, run_state
 
     topic, run_id, db = stage_context()
-    return pipeline.start_run(topic, run_id, db)
+    return pipeline.start_run(topic, run_id, db, owner=run_state.AIRFLOW)  # closes runs left running
 
 
 def ensure_seeds() -> Json:
+    from airflow.sdk.exceptions import AirflowFailException
     from newswatch import pipeline
+    from newswatch.config import SeedCorpusError
 
-    return pipeline.ensure_seeds(*stage_context())
+    try:
+        return pipeline.ensure_seeds(*stage_context())
+    except SeedCorpusError as exc:
+        raise AirflowFailException(str(exc)) from exc  # a missing or unreadable seed file: retrying cannot help
 
 
 def plan_feeds() -> list[Json]:
