@@ -46,6 +46,7 @@ class LabelledPage:
     published: date | None = None
     has_published: bool = False  # whether the published day is labelled (None may be the label)
     tz: str = "Asia/Kolkata"
+    paywalled: bool | None = None  # the page holds only part of the article (a teaser)
     body: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -187,6 +188,7 @@ def resolve(source: devsets.Source, html: bytes, texts: dict[str, str | bytes]) 
         split=meta.get("split", "tune"), publisher=meta.get("publisher", ""), template=meta.get("template", ""),
         amp=bool(meta.get("amp")), title=title, authors=authors, published=published,
         has_published="published" in meta, tz=meta.get("tz", "Asia/Kolkata"), body=body,
+        paywalled=meta.get("paywalled"),
         extra={k: v for k, v in meta.items() if k in ("notes",)})
 
 

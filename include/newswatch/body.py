@@ -1,0 +1,150 @@
+"""Body cleaning around trafilatura: what must go before it reads the page, and after.
+
+Before: hidden copies of the text (a text-to-speech copy in a `display:none` block doubles the
+body) and widgets (a weather, score or market widget of thousands of "words" outweighs a short
+article) are cut out of the tree. After: the headline repeated as the first line and the site's
+notices ("Redistribution by subscribers only.") are dropped from the text. The paragraph pass is
+the fallback when trafilatura finds too little.
+"""
+
+from __future__ import annotations
+
+import regex
+from lxml.html import HtmlElement
+
+from newswatch.extract_words import words
+from newswatch.textnorm import normalize_text
+
+_HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.I)
+_HIDDEN_CLASS = regex.compile(r"(?:^|\s)(?:hidden|d-none|hide|sr-only|visually-hidden)(?:\s|$)", regex.I)
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_SENTENCE_END = regex.compile(r"[.!?।॥]")
+WIDGET_MIN_WORDS = 1500  # an unmarked block this big, with no prose in it, is a widget
+DUPLICATE_SHARE = 0.6  # a hidden block whose words are this much elsewhere on the page is a copy
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(" ".join(el.itertext()).split())
+
+
+def _marks(el: HtmlElement) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    return (el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true"
+            or bool(_HIDDEN_STYLE.search(el.get("style") or "")) or bool(_HIDDEN_CLASS.search(el.get("class") or "")))
+
+
+def _remove(el: HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:  # keep the text that follows the removed element
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def drop_hidden_copies(tree: HtmlElement, keep: HtmlElement | None = None) -> int:
+    """Cut hidden blocks out: copies of visible text always, other hidden chrome (menus, modals,
+    JSON kept in a hidden span) too — unless the hidden block is most of the page's text and found
+    nowhere else (an article a script reveals). Returns how many were cut."""
+    body = tree.find("body") if tree.find("body") is not None else tree
+    hidden = [el for el in body.iter() if isinstance(el.tag, str) and el.tag not in ("script", "style", "template")
+              and is_hidden(el) and (keep is None or el not in set(keep.iterancestors()) | {keep})]
+    # outermost only
+    hidden_set = set(hidden)
+    hidden = [el for el in hidden if not any(a in hidden_set for a in el.iterancestors())]
+    if not hidden:
+        return 0
+    total = len(_WORD.findall(_text(body)))
+    cut = 0
+    for el in hidden:
+        own = _WORD.findall(_text(el))
+        if not own:
+            _remove(el)
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        index = parent.index(el)
+        parent.remove(el)  # measure the rest of the page without it
+        rest = set(_WORD.findall(_text(body)))
+        duplicate = sum(w in rest for w in own) / len(own) >= DUPLICATE_SHARE
+        if duplicate or len(own) < 0.5 * total:
+            parent.insert(index, el)
+            _remove(el)
+            cut += 1
+        else:
+            parent.insert(index, el)
+    return cut
+
+
+def _prose_like(text: str) -> bool:
+    tokens = _WORD.findall(text)
+    if not tokens:
+        return False
+    digits = sum(t.isdigit() for t in tokens) / len(tokens)
+    sentences = len(_SENTENCE_END.findall(text)) / len(tokens)
+    return digits < 0.3 and sentences >= 0.02
+
+
+def drop_widgets(tree: HtmlElement, headline: HtmlElement | None) -> int:
+    """Cut widgets out: blocks whose class/id names a widget (weather, scorecard, ticker), and any
+    big block that is not prose (mostly numbers, no sentences) and does not hold the headline."""
+    protected = set(headline.iterancestors()) | {headline} if headline is not None else set()
+    widget = words().widget
+    cut = 0
+    for el in list(tree.iter("div", "section", "aside", "table", "ul", "ol", "iframe")):
+        if el in protected or el.getparent() is None:
+            continue
+        if widget.search(_marks(el)):
+            _remove(el)
+            cut += 1
+    body = tree.find("body")
+    stack = [body] if body is not None else []
+    depth = 0
+    while stack and depth < 8:
+        nxt = []
+        for node in stack:
+            for child in node:
+                if not isinstance(child.tag, str) or child.tag in ("script", "style"):
+                    continue
+                text = _text(child)
+                if len(_WORD.findall(text)) < WIDGET_MIN_WORDS:
+                    continue
+                if child not in protected and not _prose_like(text):
+                    _remove(child)
+                    cut += 1
+                else:
+                    nxt.append(child)
+        stack, depth = nxt, depth + 1
+    return cut
+
+
+def fallback_text(tree: HtmlElement) -> str:
+    container = next(iter(tree.xpath("//article | //main")), None)
+    container = container if container is not None else tree
+    paragraphs = [_text(p) for p in container.iter("p")]
+    return "\n".join(p for p in paragraphs if len(p) > 40)
+
+
+def drop_leading_title(text: str, title: str) -> str:
+    """trafilatura often repeats the <h1> as the first line; the body is what we hash."""
+    first, _, rest = text.partition("\n")
+    if title and normalize_text(first) == normalize_text(title):
+        return rest.strip()
+    return text
+
+
+def drop_notices(text: str) -> str:
+    """The site's notice lines ("Redistribution by subscribers only.") are not the article; short
+    lines only: a paragraph that merely mentions subscribers stays."""
+    notice = words().notice
+    return "\n".join(line for line in text.split("\n")
+                     if not (notice.search(line) and len(_WORD.findall(line)) <= 12))
