@@ -9,16 +9,24 @@ the fallback when trafilatura finds too little.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import regex
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newswatch.extract_words import words
+from newswatch.page_meta import Marked, marked_elements
 from newswatch.textnorm import normalize_text
 
 _HIDDEN_STYLE = regex.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", regex.I)
 _HIDDEN_CLASS = regex.compile(r"(?:^|\s)(?:hidden|d-none|hide|sr-only|visually-hidden)(?:\s|$)", regex.I)
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _SENTENCE_END = regex.compile(r"[.!?।॥]")
+# Cheap C-level prefilters; the Python checks below decide.
+_MAYBE_HIDDEN = etree.XPath(".//*[@hidden or @aria-hidden or contains(@style, 'none') or contains(@style, 'hidden')"
+                            " or contains(@class, 'hid') or contains(@class, 'none') or contains(@class, 'only')]")
+_WIDGET_TAGS = frozenset({"div", "section", "aside", "table", "ul", "ol", "iframe"})
 WIDGET_MIN_WORDS = 1500  # an unmarked block this big, with no prose in it, is a widget
 DUPLICATE_SHARE = 0.6  # a hidden block whose words are this much elsewhere on the page is a copy
 
@@ -55,37 +63,28 @@ def drop_hidden_copies(tree: HtmlElement, keep: HtmlElement | None = None) -> in
     JSON kept in a hidden span) too — unless the hidden block is most of the page's text and found
     nowhere else (an article a script reveals). Returns how many were cut."""
     body = tree.find("body") if tree.find("body") is not None else tree
-    hidden = [el for el in body.iter() if isinstance(el.tag, str) and el.tag not in ("script", "style", "template")
-              and is_hidden(el) and (keep is None or el not in set(keep.iterancestors()) | {keep})]
-    # outermost only
+    protected = set(keep.iterancestors()) | {keep} if keep is not None else set()
+    hidden = [el for el in _MAYBE_HIDDEN(body) if el.tag not in ("script", "style", "template")
+              and el not in protected and is_hidden(el)]
     hidden_set = set(hidden)
-    hidden = [el for el in hidden if not any(a in hidden_set for a in el.iterancestors())]
+    hidden = [el for el in hidden if not any(a in hidden_set for a in el.iterancestors())]  # outermost only
     if not hidden:
         return 0
-    total = len(_WORD.findall(_text(body)))
+    total = Counter(body.text_content().split())
+    size = sum(total.values())
     cut = 0
     for el in hidden:
-        own = _WORD.findall(_text(el))
-        if not own:
-            _remove(el)
-            continue
-        parent = el.getparent()
-        if parent is None:
-            continue
-        index = parent.index(el)
-        parent.remove(el)  # measure the rest of the page without it
-        rest = set(_WORD.findall(_text(body)))
-        duplicate = sum(w in rest for w in own) / len(own) >= DUPLICATE_SHARE
-        if duplicate or len(own) < 0.5 * total:
-            parent.insert(index, el)
+        own = Counter(el.text_content().split())
+        n = sum(own.values())
+        # the share of its words that the page has outside this block too
+        duplicate = n > 0 and sum(c for w, c in own.items() if total[w] > c) / n >= DUPLICATE_SHARE
+        if n == 0 or duplicate or n < 0.5 * size:
             _remove(el)
             cut += 1
-        else:
-            parent.insert(index, el)
     return cut
 
 
-def _prose_like(text: str) -> bool:
+def prose_like(text: str) -> bool:
     tokens = _WORD.findall(text)
     if not tokens:
         return False
@@ -94,18 +93,26 @@ def _prose_like(text: str) -> bool:
     return digits < 0.3 and sentences >= 0.02
 
 
-def drop_widgets(tree: HtmlElement, headline: HtmlElement | None) -> int:
-    """Cut widgets out: blocks whose class/id names a widget (weather, scorecard, ticker), and any
-    big block that is not prose (mostly numbers, no sentences) and does not hold the headline."""
+def drop_widgets(tree: HtmlElement, headline: HtmlElement | None, marked: Marked | None = None) -> int:
+    """Cut widgets out: blocks whose class/id names a widget (weather, scorecard, ticker). `html`, the
+    `marked`: the page's marked elements, when the caller has them."""
     protected = set(headline.iterancestors()) | {headline} if headline is not None else set()
     widget = words().widget
     cut = 0
-    for el in list(tree.iter("div", "section", "aside", "table", "ul", "ol", "iframe")):
-        if el in protected or el.getparent() is None:
+    for el, marks in marked if marked is not None else marked_elements(tree):
+        if el.tag not in _WIDGET_TAGS or el in protected or el.getparent() is None:
             continue
-        if widget.search(_marks(el)):
+        if widget.search(marks):
             _remove(el)
             cut += 1
+    return cut
+
+
+def drop_big_non_prose(tree: HtmlElement, headline: HtmlElement | None) -> int:
+    """Cut big blocks that are not prose (mostly numbers, no sentences) and do not hold the headline:
+    an unmarked widget. Run when the body trafilatura found looks like one (it costs a pass)."""
+    protected = set(headline.iterancestors()) | {headline} if headline is not None else set()
+    cut = 0
     body = tree.find("body")
     stack = [body] if body is not None else []
     depth = 0
@@ -115,10 +122,13 @@ def drop_widgets(tree: HtmlElement, headline: HtmlElement | None) -> int:
             for child in node:
                 if not isinstance(child.tag, str) or child.tag in ("script", "style"):
                     continue
-                text = _text(child)
+                raw = child.text_content()
+                if len(raw) < 4 * WIDGET_MIN_WORDS:  # too short to be a big widget: skip the count
+                    continue
+                text = " ".join(raw.split())
                 if len(_WORD.findall(text)) < WIDGET_MIN_WORDS:
                     continue
-                if child not in protected and not _prose_like(text):
+                if child not in protected and not prose_like(text):
                     _remove(child)
                     cut += 1
                 else:

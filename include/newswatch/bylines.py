@@ -11,17 +11,17 @@ alone is not one either — the organisation is the site's name; a desk ("… De
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 import regex
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newswatch.dates import find_dates_in
 from newswatch.extract_words import words
-from newswatch.page_meta import Credit, parse_time
+from newswatch.page_meta import Credit, Marked, marked_elements, parse_time
 from newswatch.textnorm import normalize_text
 
-_BYLINE_CLASS = regex.compile(r"byline|author|date|time|meta|publish|posted|updated|dateline|timestamp|writer|reporter",
-                              regex.I)
 _PREFIX = regex.compile(r"(?:लेखक|रिपोर्ट|संवाददाता|द्वारा|written by|reported by|posted by|by)\s*[:：\-–]?\s*", regex.I)
 _NAME_RUN = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}.'’\-]*(?:\s+[\p{L}\p{M}][\p{L}\p{M}.'’\-]*){0,3}")
 _SEPARATORS = regex.compile(r"\s*(?:,|;|&|\||/|\s(?:and|और|एवं|तथा)\s)\s*", regex.I)
@@ -53,31 +53,41 @@ def _in_other_stories(el: HtmlElement) -> bool:
     return False
 
 
-def byline_elements(tree: HtmlElement, headline: HtmlElement | None) -> list[HtmlElement]:
+_FOLLOWING = etree.XPath("following::*[@class or @id] | following::time | following::p | following::div | following::span"
+                         " | following::em")
+
+
+def byline_elements(tree: HtmlElement, headline: HtmlElement | None, marked: Marked | None = None) -> list[HtmlElement]:
     """Where this article's byline can be, nearest the headline first: byline-like elements and
     <time> after the headline, then the short elements right after it, then those before it
     (nearest first). Elements in sidebars, related lists and footers are left out."""
-    order = {el: i for i, el in enumerate(tree.iter())}
     found: list[HtmlElement] = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+    byline_class = words().byline_class
+    for el, marks in marked if marked is not None else marked_elements(tree):  # document order
+        if el.tag in _SKIP_TAGS:
             continue
-        if (el.tag == "time" or _BYLINE_CLASS.search(_marks(el))) and len(el.text_content()) < MAX_BYLINE_CHARS:
+        if (el.tag == "time" or byline_class.search(marks)) and len(el.text_content()) < MAX_BYLINE_CHARS:
             found.append(el)
-    if headline is not None:
-        found += [el for el in headline.xpath("following::*[self::p or self::div or self::span or self::em][position() <= 4]")
-                  if el not in found and len(el.text_content()) < MAX_BYLINE_CHARS]
-    found = [el for el in found if not _in_other_stories(el)]
     if headline is None:
-        return sorted(found, key=lambda el: order.get(el, 0))
-    at = order.get(headline, 0)
-    after = sorted((el for el in found if order.get(el, 0) > at), key=lambda el: order.get(el, 0))
-    before = sorted((el for el in found if order.get(el, 0) <= at), key=lambda el: -order.get(el, 0))
+        return [el for el in found if not _in_other_stories(el)]
+    position = {el: i for i, el in enumerate(_FOLLOWING(headline))}
+    seen = set(found)
+    found += [el for el in headline.xpath("following::*[self::p or self::div or self::span or self::em][position() <= 4]")
+              if el not in seen and len(el.text_content()) < MAX_BYLINE_CHARS]
+    found = [el for el in found if not _in_other_stories(el)]
+    after = sorted((el for el in found if el in position), key=position.__getitem__)
+    after_set = set(after)
+    before = [el for el in reversed(found) if el not in after_set]
     return after + before
 
 
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(normalize_text(p).casefold() for p in words().places)
+
+
 def is_place(name: str) -> bool:
-    return normalize_text(name).casefold() in {normalize_text(p).casefold() for p in words().places}
+    return normalize_text(name).casefold() in _places()
 
 
 def _squash(text: str) -> str:

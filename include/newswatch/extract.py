@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.html
@@ -32,12 +32,13 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.metadata import extract_metadata
 
 from newswatch import body as bodies
 from newswatch import bylines
 from newswatch.charsets import UndecodableError, decode, header_charset
 from newswatch.language import detect_language
-from newswatch.page_meta import Credit, parse_time, read_page_meta
+from newswatch.page_meta import Credit, marked_elements, parse_time, read_page_meta
 from newswatch.paywall import has_withheld_sign, is_teaser
 from newswatch.textnorm import normalize_text, tokens
 
@@ -158,19 +159,44 @@ def _domain_name(url: str) -> str:
     return labels[0] if len(labels) >= 2 else (labels[0] if labels else "")
 
 
-def _authors(meta, elements: list[HtmlElement], orgs: list[str], doc, visible: str) -> list[str]:
+def _authors(meta, elements: list[HtmlElement], orgs: list[str]) -> list[str]:
     authors = bylines.credited_people(meta.credits, orgs)
     if not authors and meta.meta_author:
         authors = bylines.credited_people([Credit(n) for n in bylines.split_names(meta.meta_author)] or
                                           [Credit(meta.meta_author)], orgs)
     if not authors:
         authors = bylines.byline_authors(elements, orgs)
-    guess = getattr(doc, "author", None)
-    if not authors and guess:
-        repaired = [bylines.repair_author(a.strip(), visible) for a in guess.split(";") if a.strip()]
-        authors = [a for a in repaired if not bylines.is_place(a) and not bylines.is_organisation(a, orgs)]
+    return _unique(authors)
+
+
+def _guessed_authors(guess: str | None, visible: str, orgs: list[str]) -> list[str]:
+    """trafilatura's author, repaired, never a place or the site itself."""
+    if not guess:
+        return []
+    repaired = [bylines.repair_author(a.strip(), visible) for a in guess.split(";") if a.strip()]
+    return _unique([a for a in repaired if not bylines.is_place(a) and not bylines.is_organisation(a, orgs)])
+
+
+def _unique(names: list[str]) -> list[str]:
     seen: set[str] = set()
-    return [a for a in authors if not (normalize_text(a) in seen or seen.add(normalize_text(a)))]
+    return [a for a in names if not (normalize_text(a) in seen or seen.add(normalize_text(a)))]
+
+
+def trafilatura_metadata(tree: HtmlElement, url: str):
+    """trafilatura's metadata guesses (author, site name, title, image, description), dates left out."""
+    try:
+        return extract_metadata(tree, url, {"extensive_search": False, "original_date": True}, extensive=False)
+    except Exception:  # noqa: BLE001 - its guesses are optional; a failure is no guess
+        return None
+
+
+def _join(base: str, ref: str | None) -> str | None:
+    if not ref:
+        return None
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return None
 
 
 def _htmldate(tree: HtmlElement, url: str, tz: tzinfo) -> datetime | None:
@@ -201,35 +227,51 @@ def extract_article(html: str | bytes, url: str, content_type: str = "", feed_su
     h1 = tree.find(".//h1")
     h1_text = _text(h1) if h1 is not None else ""
     html_title = " ".join((tree.findtext(".//title") or "").split())
-    withheld = has_withheld_sign(tree, meta.free)
+    marked = marked_elements(tree)
+    withheld = has_withheld_sign(tree, meta.free, marked)
     lang_attr = (tree.get("lang") or "")[:2].lower() or None
-    elements = bylines.byline_elements(tree, h1)
+    elements = bylines.byline_elements(tree, h1, marked)
     published, modified = meta.published, meta.modified
     if published is None or modified is None:
         byline_published, byline_modified = bylines.byline_dates(elements, tz)
         published, modified = published or byline_published, modified or byline_modified
     visible = _text(tree.body) if tree.find("body") is not None else _text(tree)
-
     if published is None and modified is None:
         published = _htmldate(tree, url, tz)  # before trafilatura, which prunes the tree
-
-    bodies.drop_hidden_copies(tree, keep=h1)
-    bodies.drop_widgets(tree, h1)
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
-                                      date_extraction_params={"extensive_search": False, "original_date": True})
 
     title_head, title_site = _split_title(html_title)
     if h1_text and html_title.startswith(f"{h1_text}: "):  # Blogger: <title>Blog: Post</title>, <h1>Blog</h1>
         title_head, title_site = html_title[len(h1_text) + 2:], h1_text
-    doc_site = getattr(doc, "sitename", None)
-    # trafilatura falls back to the domain; a domain is not a site's name.
-    site_name = meta.site_name or title_site or (doc_site if doc_site and " " in doc_site.strip() else None)
+    site_name = meta.site_name or title_site
+    orgs = [o for o in (site_name, meta.publisher, _domain_name(url)) if o]
+    authors = _authors(meta, elements, orgs)
+    guessed = None
+    if not authors or not site_name or not (meta.title or h1_text or html_title):
+        # trafilatura's own metadata, only for what our readers did not find (it costs a pass)
+        guessed = trafilatura_metadata(tree, url)
+        doc_site = getattr(guessed, "sitename", None)
+        # trafilatura falls back to the domain; a domain is not a site's name.
+        site_name = site_name or (doc_site if doc_site and " " in doc_site.strip() else None)
+        if not authors:
+            authors = _guessed_authors(getattr(guessed, "author", None), visible, orgs + ([site_name] if site_name else []))
     if site_name and normalize_text(h1_text) == normalize_text(site_name):
         h1_text = ""  # a blog's <h1> is often its own name
-    title = _choose_title(meta.title, h1_text, html_title, getattr(doc, "title", None), site_name, title_site,
+    title = _choose_title(meta.title, h1_text, html_title, getattr(guessed, "title", None), site_name, title_site,
                           title_head)
 
+    bodies.drop_hidden_copies(tree, keep=h1)
+    bodies.drop_widgets(tree, h1, [(el, m) for el, m in marked if el.getparent() is not None])
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False)
     text = (getattr(doc, "text", None) or "").strip()
+    if len(text.split()) >= bodies.WIDGET_MIN_WORDS and not bodies.prose_like(text):
+        # What trafilatura took reads like a widget (numbers, no sentences): on a fresh parse (it prunes
+        # the tree it reads), cut hidden copies, widgets and big non-prose blocks, and extract again.
+        spare = _parse(html)
+        bodies.drop_hidden_copies(spare, keep=spare.find(".//h1"))
+        bodies.drop_widgets(spare, spare.find(".//h1"))
+        if bodies.drop_big_non_prose(spare, spare.find(".//h1")):
+            doc = trafilatura.bare_extraction(spare, url=url, with_metadata=False, include_comments=False)
+            text = (getattr(doc, "text", None) or "").strip()
     method = "trafilatura"
     if len(text) < MIN_TEXT_CHARS:
         fallback = bodies.fallback_text(tree)
@@ -239,15 +281,13 @@ def extract_article(html: str | bytes, url: str, content_type: str = "", feed_su
     text = bodies.drop_leading_title(text, title)
     if h1_text:
         text = bodies.drop_leading_title(text, h1_text)
-
-    orgs = [o for o in (site_name, meta.publisher, title_site, _domain_name(url)) if o]
-    authors = _authors(meta, elements, orgs, doc, visible)
     teaser = is_teaser(text, withheld, feed_summary)
     return ExtractedArticle(
         title=title, text=text, url=url, canonical_url=meta.canonical or url,
-        summary=getattr(doc, "description", "") or "", authors=authors,
+        summary=meta.description or getattr(guessed, "description", "") or "", authors=authors,
         published_at=_not_in_future(published, now), modified_at=_not_in_future(modified, now),
         language=detect_language(f"{title}\n{text}") or lang_attr, site_name=site_name,
-        image_url=meta.image or getattr(doc, "image", None), word_count=len(tokens(text)), method=method,
+        image_url=meta.image or _join(url, getattr(guessed, "image", None)), word_count=len(tokens(text)),
+        method=method,
         is_paywalled=teaser, assumed_tz=getattr(tz, "key", str(tz)) if meta.naive_times else None,
     )

@@ -21,6 +21,7 @@ class ExtractionWords:
     paywall_container: regex.Pattern[str]
     paywall_phrase: regex.Pattern[str]
     notice: regex.Pattern[str]
+    byline_class: regex.Pattern[str]
 
 
 def _alternation(items: list[str], word: bool = True) -> regex.Pattern[str]:
@@ -40,4 +41,5 @@ def words() -> ExtractionWords:
         paywall_container=_alternation(raw["paywall_container_marks"], word=False),
         paywall_phrase=_alternation(raw["paywall_phrases"]),
         notice=_alternation(raw["notice_phrases"]),
+        byline_class=_alternation(raw["byline_class_marks"], word=False),
     )

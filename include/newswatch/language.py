@@ -22,7 +22,7 @@ def detect_language(text: str) -> str | None:
         return "hi"
     if len(text.split()) < 12:  # a headline of names: too little for a statistical guess
         return "en"
-    detected = _lingua().detect_language_of(text[:2000])
+    detected = _lingua().detect_language_of(text[:1000])  # low-accuracy mode: fast, and sure on article-length text
     return detected.iso_code_639_1.name.lower() if detected else "en"
 
 
@@ -32,4 +32,4 @@ def _lingua():
 
     return LanguageDetectorBuilder.from_languages(
         Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.SPANISH, Language.PORTUGUESE,
-        Language.ITALIAN, Language.DUTCH, Language.INDONESIAN, Language.RUSSIAN).build()
+        Language.ITALIAN, Language.DUTCH, Language.INDONESIAN, Language.RUSSIAN).with_low_accuracy_mode().build()

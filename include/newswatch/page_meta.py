@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import regex
+from lxml import etree
 from lxml.html import HtmlElement
 
 _TAG = regex.compile(r"<[^>]{0,500}>")
@@ -182,6 +183,7 @@ class PageMeta:
     image: str | None = None
     free: bool | None = None
     article_body: str | None = None
+    description: str | None = None
 
 
 def read_page_meta(tree: HtmlElement, url: str, tz: tzinfo) -> PageMeta:
@@ -227,6 +229,7 @@ def read_page_meta(tree: HtmlElement, url: str, tz: tzinfo) -> PageMeta:
     link = tree.find(".//link[@rel='canonical']")
     canonical = (link.get("href") if link is not None else None) or first(tags, "og:url")
     meta.canonical = _join(url, canonical)
+    meta.description = text_of(first(tags, "description", "og:description", "twitter:description"))
     meta.site_name = meta.publisher or text_of(first(tags, "og:site_name", "application-name"))
     meta.image = _join(url, meta.image or first(tags, "og:image", "twitter:image"))
     return meta
@@ -239,3 +242,14 @@ def _join(base: str, ref: str | None) -> str | None:
         return urljoin(base, ref.strip())
     except ValueError:  # e.g. "http://[::1/x": a broken URL is no URL
         return None
+
+
+_MARKED = etree.XPath("//*[@class or @id] | //time")
+
+Marked = list[tuple[HtmlElement, str]]
+
+
+def marked_elements(tree: HtmlElement) -> Marked:
+    """Every element with a class or id (and every <time>), in document order, with its
+    "class id" string: read once, shared by the byline, widget and paywall readers."""
+    return [(el, f"{el.get('class') or ''} {el.get('id') or ''}") for el in _MARKED(tree)]

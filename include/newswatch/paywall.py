@@ -13,6 +13,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from newswatch.extract_words import words
+from newswatch.page_meta import Marked, marked_elements
 from newswatch.textnorm import tokens
 
 TEASER_WORDS = 150  # a text this short next to a paywall sign is a teaser
@@ -23,21 +24,24 @@ def _text(el: HtmlElement) -> str:
     return " ".join(" ".join(el.itertext()).split())
 
 
-def has_withheld_sign(tree: HtmlElement, free: bool | None) -> bool:
-    """The page says part of the article is withheld (JSON-LD, a paywall box, a prompt)."""
+def has_withheld_sign(tree: HtmlElement, free: bool | None, marked: Marked | None = None) -> bool:
+    """The page says part of the article is withheld (JSON-LD, a paywall box, a prompt).
+    `marked`: the page's marked elements, when the caller has them."""
     if free is False:
         return True
     w = words()
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "html", "body"):
+    for el, marks in marked if marked is not None else marked_elements(tree):
+        if el.tag in ("script", "style", "html", "body"):
             continue
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
         if w.paywall_container.search(marks) and len(tokens(_text(el))) <= PROMPT_WORDS:
             return True
     body = tree.find("body")
-    for el in (body if body is not None else tree).iter("p", "div", "span", "a", "section", "strong", "button"):
-        own = _text(el)
-        if 0 < len(own) < 300 and w.paywall_phrase.search(own):
+    root = body if body is not None else tree
+    if not w.paywall_phrase.search(" ".join(root.text_content().split())):
+        return False  # the usual case: no prompt anywhere, no element to look at
+    for el in root.iter("p", "div", "span", "a", "section", "strong", "button"):
+        own = el.text_content()
+        if 0 < len(own) < 300 and w.paywall_phrase.search(" ".join(own.split())):
             return True
     return False
 
