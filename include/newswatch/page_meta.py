@@ -43,9 +43,7 @@ def text_of(value: Any) -> str | None:
             if found:
                 return found
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    if not isinstance(value, str):
+    if not isinstance(value, str):  # numbers, booleans, null: no text (a headline of 42 is no headline)
         return None
     text = value
     for _ in range(2):

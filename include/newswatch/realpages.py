@@ -56,7 +56,9 @@ def _ws(text: str) -> str:
 
 
 def _parse(html: bytes) -> HtmlElement:
-    return lxml.html.document_fromstring(html)
+    from newswatch.extract import decode_html  # the page's text as the extractor decodes it
+
+    return lxml.html.document_fromstring(decode_html(html))
 
 
 def _xpath(tree: HtmlElement, expr: str, page_id: str) -> list[HtmlElement]:
