@@ -137,6 +137,73 @@ def drop_big_non_prose(tree: HtmlElement, headline: HtmlElement | None) -> int:
     return cut
 
 
+_SUBHEAD_TAGS = frozenset({"div", "h2", "h3", "h4", "h5", "h6", "strong", "b"})
+_TERMINAL = regex.compile(r"[.!?।॥:;,]$")
+_CODE = regex.compile(r"[{}<>=]|/\*|\b(?:published|updated)\b|\d{1,2}:\d{2}", regex.I)
+SUBHEAD_MAX_WORDS = 20
+
+
+def _subheading(el: HtmlElement, text: str) -> bool:
+    """A short heading-like line of the article's own container (not a link, caption, ad, "also read")."""
+    if el.tag not in _SUBHEAD_TAGS or is_hidden(el):
+        return False
+    n = len(text.split())
+    if not 2 <= n <= SUBHEAD_MAX_WORDS or _TERMINAL.search(text):
+        return False
+    w = words()
+    if w.not_subheading.search(text) or w.related.search(_marks(el)) or w.byline_class.search(_marks(el)):
+        return False
+    if el.find(".//img") is not None or el.find(".//script") is not None or _CODE.search(text):
+        return False
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return linked < 0.5 * len(text)
+
+
+def recover_subheadings(tree: HtmlElement, text: str) -> str:
+    """Put back the subheadings trafilatura drops: short heading-like lines (a <div> or <h3> between
+    two paragraphs it kept, in the same container), in their place. `tree`: as trafilatura left it."""
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return text
+    index: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        index.setdefault(normalize_text(line), i)
+    parents: Counter[HtmlElement] = Counter()
+    for p in tree.iter("p"):
+        if normalize_text(_text(p)) in index:
+            parent = p.getparent()
+            if parent is not None:
+                parents[parent] += 1
+    if not parents:
+        return text
+    container, hits = parents.most_common(1)[0]
+    if hits < 2:
+        return text
+    before: dict[int, list[str]] = {}
+    waiting: list[str] = []
+    last = -1
+    for child in container:
+        if not isinstance(child.tag, str) or child.tag in ("script", "style", "figure", "figcaption"):
+            continue
+        line = _text(child)
+        if not line:
+            continue
+        at = index.get(normalize_text(line))
+        if at is not None:
+            if at > last and last >= 0 and waiting:
+                before.setdefault(at, []).extend(waiting)
+            waiting, last = [], max(last, at)
+        elif last >= 0 and _subheading(child, line):
+            waiting.append(line)
+    if not before:
+        return text
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.extend(before.get(i, []))
+        out.append(line)
+    return "\n".join(out)
+
+
 def fallback_text(tree: HtmlElement) -> str:
     container = next(iter(tree.xpath("//article | //main")), None)
     container = container if container is not None else tree

@@ -273,6 +273,7 @@ def extract_article(html: str | bytes, url: str, content_type: str = "", feed_su
             doc = trafilatura.bare_extraction(spare, url=url, with_metadata=False, include_comments=False)
             text = (getattr(doc, "text", None) or "").strip()
     method = "trafilatura"
+    text = bodies.recover_subheadings(tree, text)
     if len(text) < MIN_TEXT_CHARS:
         fallback = bodies.fallback_text(tree)
         if len(fallback) > len(text):

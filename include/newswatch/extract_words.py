@@ -22,6 +22,7 @@ class ExtractionWords:
     paywall_phrase: regex.Pattern[str]
     notice: regex.Pattern[str]
     byline_class: regex.Pattern[str]
+    not_subheading: regex.Pattern[str]
 
 
 def _alternation(items: list[str], word: bool = True) -> regex.Pattern[str]:
@@ -42,4 +43,5 @@ def words() -> ExtractionWords:
         paywall_phrase=_alternation(raw["paywall_phrases"]),
         notice=_alternation(raw["notice_phrases"]),
         byline_class=_alternation(raw["byline_class_marks"], word=False),
+        not_subheading=_alternation(raw["not_subheading_phrases"]),
     )
