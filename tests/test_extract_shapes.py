@@ -255,3 +255,12 @@ def test_page_meta_reads_the_shapes_without_the_extractor():
     meta = read_page_meta(tree, "https://railvarta.example/a/1", IST)
     assert meta.title == "पहला"
     assert meta.modified == datetime(2026, 11, 19, 7, 0, tzinfo=IST) and meta.naive_times
+
+
+def test_subheadings_between_paragraphs_are_kept_and_ads_are_not():
+    body = (f"<p>{PARAS[0]}</p><div>नई रेल लाइन का रास्ता</div><p>{PARAS[1]}</p><div>विज्ञापन</div>"
+            f"<div class='byline'>Published 10:02 AM Nov 19, 2026</div><p>{PARAS[2]}</p><h3>आगे क्या होगा</h3><p>{PARAS[3]}</p>")
+    lines = extract(page(body=body)).text.split("\n")
+    assert "नई रेल लाइन का रास्ता" in lines and "आगे क्या होगा" in lines
+    assert lines.index("नई रेल लाइन का रास्ता") == lines.index(PARAS[1]) - 1
+    assert "विज्ञापन" not in lines and not any("Published" in line for line in lines)

@@ -220,8 +220,9 @@ def drop_leading_title(text: str, title: str) -> str:
 
 
 def drop_notices(text: str) -> str:
-    """The site's notice lines ("Redistribution by subscribers only.") are not the article; short
-    lines only: a paragraph that merely mentions subscribers stays."""
-    notice = words().notice
+    """The site's notice lines ("Redistribution by subscribers only.") and ad-slot labels ("विज्ञापन")
+    are not the article; short lines only: a paragraph that merely mentions subscribers stays."""
+    notice, ads = words().notice, words().ad_labels
     return "\n".join(line for line in text.split("\n")
-                     if not (notice.search(line) and len(_WORD.findall(line)) <= 12))
+                     if not (notice.search(line) and len(_WORD.findall(line)) <= 12)
+                     and " ".join(_WORD.findall(line)).casefold() not in ads)

@@ -23,6 +23,7 @@ class ExtractionWords:
     notice: regex.Pattern[str]
     byline_class: regex.Pattern[str]
     not_subheading: regex.Pattern[str]
+    ad_labels: frozenset[str] = frozenset()
 
 
 def _alternation(items: list[str], word: bool = True) -> regex.Pattern[str]:
@@ -44,4 +45,5 @@ def words() -> ExtractionWords:
         notice=_alternation(raw["notice_phrases"]),
         byline_class=_alternation(raw["byline_class_marks"], word=False),
         not_subheading=_alternation(raw["not_subheading_phrases"]),
+        ad_labels=frozenset(a.casefold() for a in raw["ad_labels"]),
     )
