@@ -159,6 +159,10 @@ def _subheading(el: HtmlElement, text: str) -> bool:
     return linked < 0.5 * len(text)
 
 
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
 def recover_subheadings(tree: HtmlElement, text: str) -> str:
     """Put back the subheadings trafilatura drops: short heading-like lines (a <div> or <h3> between
     two paragraphs it kept, in the same container), in their place. `tree`: as trafilatura left it."""
@@ -167,10 +171,10 @@ def recover_subheadings(tree: HtmlElement, text: str) -> str:
         return text
     index: dict[str, int] = {}
     for i, line in enumerate(lines):
-        index.setdefault(normalize_text(line), i)
+        index.setdefault(_key(line), i)
     parents: Counter[HtmlElement] = Counter()
     for p in tree.iter("p"):
-        if normalize_text(_text(p)) in index:
+        if _key(p.text_content()) in index:
             parent = p.getparent()
             if parent is not None:
                 parents[parent] += 1
@@ -188,7 +192,7 @@ def recover_subheadings(tree: HtmlElement, text: str) -> str:
         line = _text(child)
         if not line:
             continue
-        at = index.get(normalize_text(line))
+        at = index.get(_key(line))
         if at is not None:
             if at > last and last >= 0 and waiting:
                 before.setdefault(at, []).extend(waiting)

@@ -32,14 +32,14 @@ import trafilatura
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metadata
+from trafilatura import metadata as tm
 
 from newswatch import body as bodies
 from newswatch import bylines
 from newswatch.charsets import UndecodableError, decode, header_charset
 from newswatch.language import detect_language
 from newswatch.page_meta import Credit, marked_elements, parse_time, read_page_meta
-from newswatch.paywall import has_withheld_sign, is_teaser
+from newswatch.paywall import is_teaser, withheld_signs
 from newswatch.textnorm import normalize_text, tokens
 
 __all__ = ["ExtractedArticle", "ExtractionError", "decode_html", "detect_language", "extract_article"]
@@ -182,10 +182,23 @@ def _unique(names: list[str]) -> list[str]:
     return [a for a in names if not (normalize_text(a) in seen or seen.add(normalize_text(a)))]
 
 
-def trafilatura_metadata(tree: HtmlElement, url: str):
-    """trafilatura's metadata guesses (author, site name, title, image, description), dates left out."""
+@dataclass
+class _Guess:
+    author: str | None = None
+    sitename: str | None = None
+    title: str | None = None
+    image: str | None = None
+    description: str | None = None
+
+
+def trafilatura_metadata(tree: HtmlElement, url: str) -> _Guess | None:
+    """trafilatura's metadata guesses (author, site name, title, image, description) — its meta-tag
+    reader and its byline, site-name and title searches, without its date search (ours is done)."""
     try:
-        return extract_metadata(tree, url, {"extensive_search": False, "original_date": True}, extensive=False)
+        found = tm.examine_meta(tree)
+        author = found.author if found.author and " " in found.author else None
+        return _Guess(author=author or tm.extract_author(tree), sitename=found.sitename or tm.extract_sitename(tree),
+                      title=found.title or tm.extract_title(tree), image=found.image, description=found.description)
     except Exception:  # noqa: BLE001 - its guesses are optional; a failure is no guess
         return None
 
@@ -228,14 +241,13 @@ def extract_article(html: str | bytes, url: str, content_type: str = "", feed_su
     h1_text = _text(h1) if h1 is not None else ""
     html_title = " ".join((tree.findtext(".//title") or "").split())
     marked = marked_elements(tree)
-    withheld = has_withheld_sign(tree, meta.free, marked)
+    withheld = withheld_signs(tree, meta.free, marked)
     lang_attr = (tree.get("lang") or "")[:2].lower() or None
     elements = bylines.byline_elements(tree, h1, marked)
     published, modified = meta.published, meta.modified
     if published is None or modified is None:
         byline_published, byline_modified = bylines.byline_dates(elements, tz)
         published, modified = published or byline_published, modified or byline_modified
-    visible = _text(tree.body) if tree.find("body") is not None else _text(tree)
     if published is None and modified is None:
         published = _htmldate(tree, url, tz)  # before trafilatura, which prunes the tree
 
@@ -253,6 +265,7 @@ def extract_article(html: str | bytes, url: str, content_type: str = "", feed_su
         # trafilatura falls back to the domain; a domain is not a site's name.
         site_name = site_name or (doc_site if doc_site and " " in doc_site.strip() else None)
         if not authors:
+            visible = _text(tree.body) if tree.find("body") is not None else _text(tree)  # to repair its spelling
             authors = _guessed_authors(getattr(guessed, "author", None), visible, orgs + ([site_name] if site_name else []))
     if site_name and normalize_text(h1_text) == normalize_text(site_name):
         h1_text = ""  # a blog's <h1> is often its own name
@@ -282,13 +295,14 @@ def extract_article(html: str | bytes, url: str, content_type: str = "", feed_su
     text = bodies.drop_leading_title(text, title)
     if h1_text:
         text = bodies.drop_leading_title(text, h1_text)
-    teaser = is_teaser(text, withheld, feed_summary)
+    n_tokens = len(tokens(text))
+    teaser = is_teaser(text, withheld, feed_summary, n_tokens)
     return ExtractedArticle(
         title=title, text=text, url=url, canonical_url=meta.canonical or url,
         summary=meta.description or getattr(guessed, "description", "") or "", authors=authors,
         published_at=_not_in_future(published, now), modified_at=_not_in_future(modified, now),
         language=detect_language(f"{title}\n{text}") or lang_attr, site_name=site_name,
-        image_url=meta.image or _join(url, getattr(guessed, "image", None)), word_count=len(tokens(text)),
+        image_url=meta.image or _join(url, getattr(guessed, "image", None)), word_count=n_tokens,
         method=method,
         is_paywalled=teaser, assumed_tz=getattr(tz, "key", str(tz)) if meta.naive_times else None,
     )

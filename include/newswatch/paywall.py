@@ -10,6 +10,9 @@ story whose last line is "Redistribution by subscribers only.", is not a teaser.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newswatch.extract_words import words
@@ -18,37 +21,42 @@ from newswatch.textnorm import tokens
 
 TEASER_WORDS = 150  # a text this short next to a paywall sign is a teaser
 PROMPT_WORDS = 40  # a paywall container with at most this much text holds a prompt, not content
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(parent::script) and not(parent::style)]")
 
 
 def _text(el: HtmlElement) -> str:
     return " ".join(" ".join(el.itertext()).split())
 
 
-def has_withheld_sign(tree: HtmlElement, free: bool | None, marked: Marked | None = None) -> bool:
-    """The page says part of the article is withheld (JSON-LD, a paywall box, a prompt).
-    `marked`: the page's marked elements, when the caller has them."""
-    if free is False:
-        return True
+@dataclass(frozen=True)
+class WithheldSigns:
+    """What the page as fetched says about withheld text, read before any pruning: the JSON-LD flag
+    and paywall boxes now (cheap), the page's text kept for a prompt search done only when the text
+    we got is short enough to be a teaser."""
+
+    flagged: bool
+    page_text: str
+
+    def any(self) -> bool:
+        return self.flagged or bool(words().paywall_phrase.search(self.page_text))
+
+
+def withheld_signs(tree: HtmlElement, free: bool | None, marked: Marked | None = None) -> WithheldSigns:
     w = words()
-    for el, marks in marked if marked is not None else marked_elements(tree):
-        if el.tag in ("script", "style", "html", "body"):
-            continue
-        if w.paywall_container.search(marks) and len(tokens(_text(el))) <= PROMPT_WORDS:
-            return True
-    body = tree.find("body")
-    root = body if body is not None else tree
-    if not w.paywall_phrase.search(" ".join(root.text_content().split())):
-        return False  # the usual case: no prompt anywhere, no element to look at
-    for el in root.iter("p", "div", "span", "a", "section", "strong", "button"):
-        own = el.text_content()
-        if 0 < len(own) < 300 and w.paywall_phrase.search(" ".join(own.split())):
-            return True
-    return False
+    flagged = free is False
+    for el, marks in () if flagged else (marked if marked is not None else marked_elements(tree)):
+        if el.tag not in ("script", "style", "html", "body") and w.paywall_container.search(marks) \
+                and len(tokens(_text(el))) <= PROMPT_WORDS:
+            flagged = True
+            break
+    # prompts are lines of visible text: scripts and styles are left out of the search
+    return WithheldSigns(flagged, " ".join(_VISIBLE_TEXT(tree)))
 
 
-def is_teaser(text: str, withheld: bool, feed_summary: str = "") -> bool:
-    """`withheld`: what `has_withheld_sign` said of the page as fetched (before any pruning)."""
-    n = len(tokens(text))
+def is_teaser(text: str, withheld: WithheldSigns, feed_summary: str = "", n_tokens: int | None = None) -> bool:
+    """`withheld`: what `withheld_signs` read of the page as fetched (before any pruning);
+    `n_tokens`: the text's token count, when the caller has it."""
+    n = len(tokens(text)) if n_tokens is None else n_tokens
     if feed_summary and n < 1.5 * len(tokens(feed_summary)):
         return True  # the page says less than the feed's own summary
-    return n < TEASER_WORDS and withheld
+    return n < TEASER_WORDS and withheld.any()
