@@ -20,7 +20,11 @@ For every page of expected.yaml runs (a) `newswatch.extract.extract_article(html
           state. With --quick there is only the cold pass, and `pages_per_s` is its figure
           (`"timing": "cold"` in the JSON), so compare --quick runs with --quick runs.
 
-    python bench/extract.py [--quick] [--repeat N]
+  real pages  when the local folders of tests/fixtures/realpages/ are filled (newswatch devset fill ...),
+          the same comparison on real publisher pages, per language and per split (tune = in-sample,
+          heldout = never tuned on): see bench/_realpages.py.
+
+    python bench/extract.py [--quick] [--repeat N] [--realpages-only]
 
 --quick runs every page once per tool (< 1 min). Human-readable lines go to stderr; the last line of
 stdout is one JSON object of figures.
@@ -262,12 +266,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every page once (< 1 min)")
     parser.add_argument("--repeat", type=int, default=5, help="timed passes over the set (default 5)")
+    parser.add_argument("--realpages-only", action="store_true", help="only the real publisher pages")
     args = parser.parse_args()
     repeat = 0 if args.quick else max(1, args.repeat)
+    log = lambda *a: print(*a, file=sys.stderr)  # noqa: E731
+    if args.realpages_only:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import _realpages
+
+        figures = {"realpages": _realpages.run(0 if args.quick else 2, FIXED_NOW, log)}
+        print(json.dumps(figures, ensure_ascii=False))
+        return 0
 
     cases = load_cases()
     nw_runner, tf_runner = NewswatchRunner(), TrafilaturaRunner()
-    log = lambda *a: print(*a, file=sys.stderr)  # noqa: E731
     langs = Counter(c["language"] for c in cases)
     log(f"{len(cases)} pages ({langs['hi']} hi, {langs['en']} en), {len({c['template'] for c in cases})} templates; "
         + ("one cold pass (--quick)" if not repeat else f"one cold pass + {repeat} timed passes"))
@@ -317,8 +329,12 @@ def main() -> int:
             + (f"  wrong fields: {', '.join(wrong)}" if wrong else ""))
     nw["worst_pages"] = [{"file": p["file"], "f1": round(p["f1"], 4)} for p in worst]
 
+    sys.path.insert(0, str(ROOT / "bench"))
+    import _realpages
+
     figures = {"pages": len(cases), "repetitions": repeat, "timing": "cold" if not repeat else "steady",
-               "newswatch": nw, "trafilatura": tf, "speed_ratio": speed_ratio}
+               "newswatch": nw, "trafilatura": tf, "speed_ratio": speed_ratio,
+               "realpages": _realpages.run(0 if args.quick else 2, FIXED_NOW, log)}
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 

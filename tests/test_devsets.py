@@ -3,6 +3,7 @@ against their sha256, and never measured when they differ. Uses a repository mad
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 from pathlib import Path
@@ -13,6 +14,7 @@ from newswatch import devsets
 from newswatch.cli import main
 
 HINDI = "रूस ने कहा कि बैठक सफल रही।\nदूसरी पंक्ति।"
+PAGE = "<html lang=hi><body><h1>शीर्षक</h1><p>पहला अनुच्छेद।</p></body></html>"
 
 
 @pytest.fixture
@@ -23,6 +25,8 @@ def snapshot(tmp_path: Path) -> tuple[Path, str]:
     (work / "data.jsonl").write_text(json.dumps({"text": "first"}) + "\n" + json.dumps({"text": HINDI}) + "\n",
                                      encoding="utf-8")
     (work / "page.html").write_bytes("<html><body><p>पाठ</p></body></html>".encode())
+    (work / "page.html.gz").write_bytes(gzip.compress(PAGE.encode()))
+    (work / "recorded.json").write_text(json.dumps({"url": "https://example.org/x", "page": PAGE}), encoding="utf-8")
     git = ["git", "-C", str(work), "-c", "user.email=t@example.org", "-c", "user.name=t"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "."], check=True)
@@ -101,3 +105,26 @@ def test_html_text_keeps_paragraphs_and_line_breaks_and_drops_markup():
     raw = json.dumps([{"description": "<p>A &#039;b&#039;</p>"}]).encode()
     assert devsets.select(raw, {"field": "0.description", "html_text": True}) == "A 'b'"
     assert devsets.select(page.encode(), {"html_text": {"xpath": "//div[@class='story']/p"}, "end": 4}) == "One."
+
+
+def test_gzip_pages_and_pages_recorded_in_json(tmp_path, snapshot, monkeypatch):
+    """Extractors keep pages gzipped; scrapers' fixtures keep the response as a JSON string."""
+    mirror, commit = snapshot
+    monkeypatch.setenv("NEWSWATCH_REALTEXT", str(tmp_path / "local"))
+    path = tmp_path / "set" / "sources.yaml"
+    path.parent.mkdir()
+    sha = devsets.sha256_of(PAGE.encode())
+    path.write_text(yaml.safe_dump({"name": "pages", "sources": [
+        {"id": "gz", "repo": "someone/corpus", "path": "page.html.gz", "commit": commit,
+         "select": {"html": True, "gzip": True}, "sha256": sha},
+        {"id": "rec", "repo": "someone/corpus", "path": "recorded.json", "commit": commit,
+         "select": {"html": True, "field": "page"}, "sha256": sha},
+        {"id": "notgz", "repo": "someone/corpus", "path": "page.html", "commit": commit,
+         "select": {"html": True, "gzip": True}, "sha256": sha},
+    ]}), encoding="utf-8")
+    manifest = devsets.read_manifest(path)
+    outcome = devsets.fill(manifest, mirror)
+    assert outcome["gz"] == outcome["rec"] == "ok"
+    assert outcome["notgz"].startswith("cannot select the text")
+    texts = devsets.load(manifest)
+    assert texts["gz"] == texts["rec"] == PAGE.encode()

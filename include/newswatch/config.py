@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import regex
 import yaml
@@ -69,10 +71,26 @@ class Gazetteer(Strict):
     organisations: list[GazetteerEntry] = Field(default_factory=list)
 
 
+def _check_zone(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Asia/Kolkata)") from exc
+    return name
+
+
 class FeedConfig(Strict):
     name: str
     url: str
     language: str | None = None
+    timezone: str | None = None  # the publisher's zone for page times written without an offset
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return _check_zone(value)
 
     @field_validator("url")
     @classmethod
@@ -108,6 +126,25 @@ class ValidationRules(Strict):
     batch_max_without_text: float = Field(default=0.5, ge=0, le=1)  # share of pages with no usable text
     relevant_baseline_runs: int = Field(default=5, ge=1)  # successful runs that set "the usual"
     relevant_baseline_min: int = Field(default=5, ge=1)  # their median relevant entries to expect some
+
+
+class TimeZones(Strict):
+    """The publisher's zone for times a page writes without an offset ("2020-09-29 23:43:13"):
+    the feed's `timezone` if set, else the first `sites` entry whose host (or parent domain) is the
+    page's, else `default`. Never UTC unless a setting says so."""
+
+    default: str = "Asia/Kolkata"
+    sites: dict[str, str] = Field(default_factory=dict)  # host or domain → IANA zone
+
+    @field_validator("default")
+    @classmethod
+    def _default(cls, value: str) -> str:
+        return _check_zone(value) or value
+
+    @field_validator("sites")
+    @classmethod
+    def _sites(cls, value: dict[str, str]) -> dict[str, str]:
+        return {host.lower().strip("."): _check_zone(zone) or zone for host, zone in value.items()}
 
 
 class HttpSettings(Strict):
@@ -183,6 +220,7 @@ class Topic(Strict):
     search: SearchFeeds | None = None
     validation: ValidationRules = ValidationRules()
     http: HttpSettings = HttpSettings()
+    timezones: TimeZones = TimeZones()
     concepts: list[ConceptEntry] = Field(default_factory=list)  # claim concept lexicon
     claims: ClaimSettings = ClaimSettings()
     dedupe: DedupeSettings = DedupeSettings()
@@ -196,6 +234,17 @@ class Topic(Strict):
     def source(self) -> Path | None:
         """The YAML file this topic was loaded from."""
         return self._source
+
+    def timezone_for(self, page_url: str, feed_url: str | None = None) -> str:
+        """The zone naive times on this page are read in (see TimeZones)."""
+        feed = next((f for f in self.feeds if feed_url and f.url == feed_url), None)
+        if feed is not None and feed.timezone:
+            return feed.timezone
+        host = (urlsplit(page_url).hostname or "").lower()
+        for site, zone in self.timezones.sites.items():
+            if host == site or host.endswith("." + site):
+                return zone
+        return self.timezones.default
 
     def seed_path(self) -> Path:
         base = self._source.parent if self._source else Path.cwd()

@@ -13,7 +13,9 @@ A manifest entry:
       path: data/hindi/test.jsonl     # the file in it
       commit: 0123abcd...             # 40 hex digits
       select: {line: 42, field: text} # optional: the text is one JSON line's field (or {field: x} of
-                                      # a JSON document, or {html: true}: the bytes as they are)
+                                      # a JSON document, or {html: true}: the bytes as they are;
+                                      # {html: true, field: page}: a page kept as a JSON string;
+                                      # gzip: true first inflates a .gz file)
       sha256: ...                     # of the selected text, UTF-8 (or of the bytes, for html)
       language: hi
 
@@ -32,6 +34,7 @@ reported by id, never silently measured on something else.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -114,8 +117,14 @@ def sha256_of(data: str | bytes) -> str:
 
 def select(raw: bytes, how: dict[str, Any]) -> str | bytes:
     """The text of a source out of its file's bytes, as the manifest's `select` says."""
+    if how.get("gzip"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise DevsetError(f"not a gzip file: {exc}") from exc
     if how.get("html"):
-        return raw
+        # A page saved inside a JSON fixture (a scraper's recorded response) is that string as UTF-8.
+        return _field(json.loads(raw.decode("utf-8")), how["field"]).encode("utf-8") if "field" in how else raw
     text = raw.decode(how.get("encoding", "utf-8"))
     join = how.get("join")
     if "line" in how:  # JSON Lines (or plain lines): 1-based line number
@@ -235,7 +244,11 @@ def fill(manifest: Manifest, mirror_root: Path = MIRROR_ROOT) -> dict[str, str]:
         if shown.returncode != 0:
             outcome[source.id] = f"git show failed: {shown.stderr.decode(errors='replace').strip()[:200]}"
             continue
-        data = select(shown.stdout, source.select)
+        try:
+            data = select(shown.stdout, source.select)
+        except (DevsetError, KeyError, IndexError, ValueError) as exc:
+            outcome[source.id] = f"cannot select the text: {type(exc).__name__}: {exc}"[:200]
+            continue
         if sha256_of(data) != source.sha256:
             outcome[source.id] = "sha256 differs from the manifest"
             continue

@@ -51,7 +51,8 @@ def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None,
         return refuse("robots.txt disallows fetching this page")
     try:
         response = fetch(entry.raw_url, topic.http, topic.contact)
-        return _article_from_page(entry, response.body, response.content_type, response.url, matcher)
+        return _article_from_page(entry, response.body, response.content_type, response.url, matcher,
+                                  topic.timezone_for(response.url, entry.feed_url))
     except FetchError as exc:
         return refuse(f"page fetch failed ({exc.error_class}): {exc}")
     except ExtractionError as exc:
@@ -59,8 +60,9 @@ def _extract_one(topic: Topic, entry: FeedEntry, robots: RobotsCache | None,
 
 
 def _article_from_page(entry: FeedEntry, body: bytes, content_type: str, final_url: str,
-                       matcher: EntityMatcher) -> Article:
-    page = extract_article(body, final_url, content_type, feed_summary=entry.summary)
+                       matcher: EntityMatcher, site_tz: str | None = None) -> Article:
+    # site_tz: the publisher's zone for page times written without an offset (Topic.timezone_for)
+    page = extract_article(body, final_url, content_type, feed_summary=entry.summary, site_tz=site_tz)
     if not page.text.strip():
         raise ExtractionError("the page has no article text")
     if page.is_paywalled:
