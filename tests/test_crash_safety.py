@@ -21,6 +21,7 @@ import pytest
 import yaml
 from conftest import DEMO_TOPIC
 from pgproxy import PgProxy
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 
 NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
@@ -136,7 +137,7 @@ def test_kill_9_during_load_then_the_dag_loads_everything(db_url, env, news_moni
 
 def test_the_database_lost_during_load_loses_nothing(db_url, env, pg_admin_url):
     proxy = PgProxy(pg_admin_url)
-    via_proxy = {**env, "NEWSWATCH_DATABASE_URL": proxy.url(db_url.rsplit("/", 1)[-1])}
+    via_proxy = {**env, "NEWSWATCH_DATABASE_URL": proxy.url(conninfo_to_dict(db_url)["dbname"])}
     with held(db_url, "entry_outcomes"):
         proc = start_run(via_proxy)
         wait_until_blocked(db_url, proc)

@@ -12,7 +12,6 @@ A time without an offset is the publisher's wall clock: it is read in the zone t
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -23,7 +22,8 @@ import regex
 from lxml import etree
 from lxml.html import HtmlElement
 
-_TAG = regex.compile(r"<[^>]{0,500}>")
+from newswatch.sanitize import plain_text
+
 _OFFSET = regex.compile(r"([+-])(\d{1,2}):?(\d{2})$")
 _ISO = regex.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?P<zone>Z|UTC|GMT|[+-]\d{1,2}:?\d{2})?)?$",
@@ -34,7 +34,7 @@ ORG_TYPES = ("Organization", "NewsMediaOrganization", "Corporation", "OnlineBusi
 
 def text_of(value: Any) -> str | None:
     """Plain text of a JSON-LD/meta value: the first string in a list, an object's name/text/@value,
-    HTML entities unescaped (twice, for double-escaped feeds), tags stripped, whitespace collapsed."""
+    HTML entities unescaped (repeatedly), markup stripped, whitespace collapsed (sanitize.plain_text)."""
     if isinstance(value, list):
         return next((t for t in (text_of(v) for v in value) if t), None)
     if isinstance(value, dict):
@@ -45,14 +45,8 @@ def text_of(value: Any) -> str | None:
         return None
     if not isinstance(value, str):  # numbers, booleans, null: no text (a headline of 42 is no headline)
         return None
-    text = value
-    for _ in range(2):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    text = " ".join(_TAG.sub(" ", text).split())
-    return text or None
+    # the stored fields' own rule (script and style go with their content), so what is read is what is stored
+    return plain_text(value, len(value)) or None
 
 
 def url_of(value: Any) -> str | None:
