@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from newswatch import alerts, dedupe, feed_health, feeds, novelty, store, stories
+from newswatch import alerts, dedupe, feed_health, feeds, store, stories
+from newswatch.claims import novelty
 from newswatch.config import Topic
 from newswatch.db import connect
 from newswatch.digest import build_digest

@@ -35,6 +35,7 @@ class Lexicon:
     percent: frozenset[tuple[str, ...]] = frozenset()
     approximate: frozenset[tuple[str, ...]] = frozenset()
     weak: frozenset[str] = frozenset()  # "one"/"एक" alone: an article, not a quantity
+    months: frozenset[str] = frozenset()  # a number next to a month is a date
     negation: frozenset[tuple[str, ...]] = frozenset()
     denial: frozenset[tuple[str, ...]] = frozenset()
     modality: frozenset[tuple[str, ...]] = frozenset()
@@ -65,6 +66,7 @@ def lexicon(language: str) -> Lexicon:
         percent=_phrases(numbers.get("percent", [])),
         approximate=_phrases(numbers.get("approximate", [])),
         weak=frozenset(_fold(w) for w in numbers.get("weak", [])),
+        months=frozenset(_fold(w) for w in numbers.get("months", [])),
         negation=_phrases(raw.get("negation", [])),
         denial=_phrases(raw.get("denial", [])),
         modality=_phrases(raw.get("modality", [])),

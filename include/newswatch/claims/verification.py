@@ -137,6 +137,14 @@ def facts(text: str, language: str) -> Facts:
                  modal=modal, predicates=frozenset(predicates))
 
 
+def combined(a: Facts, b: Facts) -> Facts:
+    """The facts of two adjacent sentences read as one unit: their numbers and predicates, and a
+    polarity or modality only where both sentences have it (one hedged sentence of two does not
+    make the pair a plan)."""
+    return Facts(language=a.language, numbers=a.numbers + b.numbers, negated=a.negated and b.negated,
+                 denial=a.denial and b.denial, modal=a.modal and b.modal, predicates=a.predicates | b.predicates)
+
+
 def _antonym_word(text: str, language: str, pair: str, side: str) -> str:
     """The word of an antonym side the text uses (for the reader: "cut", "घटाएगा")."""
     lex = lexicon(language)
@@ -148,11 +156,16 @@ def _antonym_word(text: str, language: str, pair: str, side: str) -> str:
     return side
 
 
-def _number_changes(known: tuple[Quantity, ...], new: tuple[Quantity, ...]) -> list[tuple[Quantity, Quantity]]:
+_SPECIAL_UNITS = ("%", "year", "date")
+
+
+def _number_changes(known: tuple[Quantity, ...], new: tuple[Quantity, ...],
+                    across: bool = False) -> list[tuple[Quantity, Quantity]]:
     """Pairs (now, was) of numbers that changed. Numbers both give cancel out first, so a shared
-    incidental number ("in 48 hours") never hides a changed one; the rest pair by unit, then in
-    order (across languages the units are words of two languages); a number only one side
-    gives is a detail added or left out, not a change."""
+    incidental number ("in 48 hours") never hides a changed one; the rest pair by unit (the
+    word counted, %, year, date). Across languages the counted words are of two languages: one
+    number left on each side, neither a %, year or date of another kind, pairs too. A number
+    only one side gives is a detail added or left out, not a change."""
     rest_known, rest_new = list(known), []
     for q in new:
         same = next((k for k in rest_known if abs(k.value - q.value) <= 1e-9 * max(1.0, abs(q.value))), None)
@@ -169,13 +182,11 @@ def _number_changes(known: tuple[Quantity, ...], new: tuple[Quantity, ...]) -> l
             changes.append((q, was))
             rest_known.remove(was)
             rest_new.remove(q)
-    # what is left pairs in order, years only with years
-    for q in list(rest_new):
-        was = next((k for k in rest_known if (k.unit == "year") == (q.unit == "year")
-                    and (k.unit == "%") == (q.unit == "%")), None)
-        if was is not None:
-            changes.append((q, was))
-            rest_known.remove(was)
+    if across and len(rest_new) == 1 and len(rest_known) == 1:
+        q, k = rest_new[0], rest_known[0]
+        kinds = (q.unit if q.unit in _SPECIAL_UNITS else None, k.unit if k.unit in _SPECIAL_UNITS else None)
+        if kinds[0] == kinds[1]:
+            changes.append((q, k))
     return changes
 
 
@@ -195,7 +206,8 @@ def compare(known: Facts, new: Facts, known_text: str = "", new_text: str = "") 
             now, was = next(iter(now_sides)), next(iter(was_sides))
             predicates.append((_antonym_word(new_text, new.language, pair, now) if new_text else now,
                                _antonym_word(known_text, known.language, pair, was) if known_text else was))
-    return Change(numbers=tuple(_number_changes(known.numbers, new.numbers)), polarity=polarity,
+    return Change(numbers=tuple(_number_changes(known.numbers, new.numbers, known.language != new.language)),
+                  polarity=polarity,
                   modality=modality, predicates=tuple(predicates))
 
 
