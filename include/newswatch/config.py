@@ -121,6 +121,9 @@ class DedupeSettings(Strict):
     min_shingles: int = Field(default=25, ge=1)  # containment counts only for a shorter text this long
     title_jaccard: float = Field(default=0.35, ge=0, le=1)  # a lower Jaccard suffices with ...
     title_similarity: float = Field(default=90, ge=0, le=100)  # ... titles this alike (rapidfuzz, 0-100)
+    # a near-copy that adds this many words of statements (paragraphs the original does not have,
+    # headings and boilerplate left out) is an extension of it, not a duplicate
+    extension_min_words: int = Field(default=40, ge=1)
     story_window_days: float = Field(default=3, gt=0)  # stories join articles published this close
     story_min_score: float = Field(default=0.3, ge=0, le=1)  # weighted Jaccard of story features
     story_min_shared: float = Field(default=2.5, ge=0)  # and at least this much shared feature weight

@@ -234,7 +234,8 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         new_ids = []  # stored now, in input order; empty on a retry of a load that committed
         for article in validated.valid:
             if article.url not in republished:
-                article_id = store.insert_article(conn, topic.name, article, run=run)
+                extends = article.extends_id or (_id_of(conn, article.extends_url) if article.extends_url else None)
+                article_id = store.insert_article(conn, topic.name, article, run=run, extends=extends)
                 if article_id is not None:
                     new_ids.append(article_id)
         stored_ids = list(new_ids)  # and the republications stored as duplicates

@@ -470,6 +470,11 @@ def band_candidates(conn: psycopg.Connection, query_index: list[int], bands: lis
     return conn.execute(statement, params).fetchall()
 
 
+def texts_of(conn: psycopg.Connection, ids: list[int]) -> dict[int, str]:
+    """id → text of the given articles."""
+    return dict(conn.execute("SELECT id, text FROM articles WHERE id = ANY(%s)", (ids,)).fetchall())
+
+
 def signatures_of(conn: psycopg.Connection, ids: list[int]) -> list[tuple[int, str, str, bytes, int]]:
     """(id, canonical_url, title, minhash, shingle_count) of the given articles that have one."""
     return conn.execute(
