@@ -145,8 +145,7 @@ def evaluate(pairs: list[dict], settings, embedder, extractor) -> dict:
         "f1": f1(same_pred, labels),
     }
     thresholds = np.arange(0.8, 1.0, 0.005)
-    best = max(thresholds, key=lambda t: f1([s >= t and c not in ("update", "contradicts")
-                                            for s, c in zip(sims, categories)], labels))
+    best = max(thresholds, key=lambda t: f1([s >= t and not c for s, c in zip(sims, conflicts)], labels))
     out["best_threshold"] = round(float(best), 3)
     for kind in sorted({p["kind"] for p in pairs}):
         mine = [(c, p["category"]) for c, p in zip(categories, pairs) if p["kind"] == kind]

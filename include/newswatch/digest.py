@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import psycopg
+from pydantic import computed_field
 
 from newswatch import store, store_claims
 from newswatch.records import Record
@@ -28,10 +29,12 @@ class DigestClaim(Record):
     matched_seen: datetime | None = None  # when
     matched_is_seed: bool | None = None
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def label(self) -> str:
         return {"update": "updates", "contradicts": "contradicts", "confirms": "confirms"}.get(self.category, "new")
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def note(self) -> str:
         """One line on what it is to the known claim: "was 2, said by X on 2026-11-19"."""

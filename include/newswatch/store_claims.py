@@ -158,8 +158,9 @@ def reported_claims_of_articles(conn: psycopg.Connection, article_ids: list[int]
         cur.execute(
             """SELECT c.article_id, c.sentence, c.speaker, c.similarity, c.category, c.changed,
                       c.nearest_sentence, na.title AS nearest_title,
-                      m.speaker AS matched_speaker, ma.source AS matched_source,
-                      COALESCE(ma.published_at, ma.fetched_at) AS matched_seen, ma.is_seed AS matched_is_seed
+                      m.speaker AS matched_speaker, CASE WHEN ma.is_seed THEN NULL ELSE ma.source END AS matched_source,
+                      CASE WHEN ma.is_seed THEN ma.published_at ELSE COALESCE(ma.published_at, ma.fetched_at) END
+                        AS matched_seen, ma.is_seed AS matched_is_seed
                FROM claims c LEFT JOIN articles na ON na.id = c.nearest_article_id
                LEFT JOIN claims m ON m.id = c.matched_claim_id
                LEFT JOIN articles ma ON ma.id = COALESCE(m.article_id, c.nearest_article_id)

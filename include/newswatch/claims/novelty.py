@@ -46,6 +46,7 @@ from newswatch.claims.verification import (
 from newswatch.config import ClaimSettings, Topic
 
 STORY_ARTICLES = 40  # earlier articles of the story compared with (the seeds, then the newest)
+MODALITY_MARGIN = 0.03  # a change of modality alone counts only this far above the threshold
 SPEAKER_DIFFER = 0.8  # across scripts, two speakers' names less alike than this are two sources
 
 
@@ -110,7 +111,13 @@ def judge(claim: Claim, candidates: list[tuple[float, Known]], settings: ClaimSe
     agreeing, conflicting = [], []
     for score, known in above:
         change = compare(known.facts, mine, known.sentence, claim.sentence)
+        if change.modality and not (change.numbers or change.polarity or change.predicates) \
+                and score < settings.new_threshold + MODALITY_MARGIN:
+            continue  # a tense or a hedge alone is weak evidence: only a close match is an update
         (conflicting if change.conflicts else agreeing).append((score, known, change))
+    if not agreeing and not conflicting:
+        best_score, best = max(candidates, key=lambda c: c[0])
+        return Verdict(NEW, best_score, best)
     if agreeing:
         alike = [(s, k, c) for s, k, c in agreeing if speakers_alike(k.speaker, claim.speaker) is not False]
         if alike:
@@ -180,10 +187,11 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
             verdicts.append(verdict)
             rows.append(_claim_row(topic, article, claim, len(rows), verdict, vector, embedder))
             position += 1
-        _store(conn, topic, index, rows, [matrix[position - len(mine) + k] for k in range(len(mine))])
+        ids = _store(conn, topic, index, rows, [matrix[position - len(mine) + k] for k in range(len(mine))])
         seen = article.get("published_at") or article.get("fetched_at")
         earlier += [(c, Known(c.sentence, c.speaker, c.language, matrix[position - len(mine) + k], article["id"],
-                              title=article["title"], url=article["canonical_url"], seen=seen, source=article.get("source")))
+                              claim_id=ids.get(k), title=article["title"], url=article["canonical_url"], seen=seen,
+                              source=article.get("source")))
                     for k, c in enumerate(mine)]
         head = (store.known_in_story(conn, article["story_id"], article["id"], article["run_id"])
                 if article["story_id"] is not None else None)
@@ -295,11 +303,13 @@ def _claim_row(topic: Topic, article: dict[str, Any], claim: Claim, position: in
 
 
 def _store(conn: psycopg.Connection, topic: Topic, index: matching.CellIndex | None, rows: list[dict[str, Any]],
-           vectors: list[np.ndarray]) -> None:
-    """Insert the claims; file the ones inserted now under their cells (a retry adds nothing)."""
+           vectors: list[np.ndarray]) -> dict[int, int]:
+    """Insert the claims; file the ones inserted now under their cells (a retry adds nothing).
+    Returns {index in rows: claim id} of those inserted."""
     inserted = store_claims.insert_claims(conn, rows)
     if inserted and index is not None:
         matching.file_claims(conn, topic.name, index, [i for _, i in inserted], np.vstack([vectors[k] for k, _ in inserted]))
+    return dict(inserted)
 
 
 def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
