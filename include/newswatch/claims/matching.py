@@ -112,7 +112,7 @@ def ensure_index(conn: psycopg.Connection, topic: str, embedder: Embedder) -> Ce
     mean = sample.mean(axis=0).astype(np.float32)
     centred = sample - mean
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
-    cells = int(min(1024, max(16, round(np.sqrt(count)))))
+    cells = int(min(1024, max(16, round(np.sqrt(count))), len(sample)))
     index = CellIndex(embedder.name, _kmeans(centred, cells), mean, count)
     store_claims.save_index(conn, topic, embedder.name, embedder.dim, cells, index.centroids.tobytes(),
                             mean.tobytes(), count)
