@@ -261,12 +261,14 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         # the near-duplicate index and stories first: novelty reads the stories
         dedupe.index_articles(conn, topic, stored_ids)
         stories.assign_stories(conn, topic, stored_ids)
+        claims_started = time.perf_counter()
         novelty.assess_articles(conn, topic, new_ids)
+        claims_s = round(time.perf_counter() - claims_started, 3)
         # counted from what the run stored: a retry of a load that committed stores nothing new
         # and must not overwrite the counts with zeros
         stats = {**run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run)}
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
-                     "load": round(time.perf_counter() - started, 3)}
+                     "load": round(time.perf_counter() - started, 3), "claims": claims_s}
         store.merge_run(conn, run, stats=stats, durations=durations)
         failing = [{"name": f["name"], "error": f"[{f['last_error_class']}] {f['last_error']}",
                     "since": f"{f['failing_since']:%Y-%m-%d %H:%M} UTC"}

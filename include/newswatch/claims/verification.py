@@ -16,6 +16,7 @@ speaker. The words are data (`claims/data/facts_<lang>.yaml`), read by `newswatc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import regex
 
@@ -92,32 +93,46 @@ def _phrase_at(words: list[str], i: int, phrases: frozenset[tuple[str, ...]]) ->
     return 0
 
 
-def _word_matches(token: str, word: str, language: str) -> bool:
-    """An antonym list word matches a token's inflections: raise → raised, raises, raising;
-    Hindi lists give the forms, and a stem matches up to three more letters (बढ़ाने → बढ़ानेवाला no)."""
-    if token == word:
-        return True
-    if not token.startswith(word):
-        return False
-    rest = token[len(word):]
+_EN_SUFFIXES = ("", "s", "es", "ed", "d", "ing", "ion", "ions", "ment")
+
+
+def _stems(token: str, language: str) -> list[str]:
+    """The forms a list word may take that this token inflects: raised → raise, rais; cutting →
+    cut; Hindi lists give the forms, and a stem matches up to two more letters (बढ़ाने → बढ़ा)."""
     if language == "hi":
-        return len(rest) <= 2
-    return rest in ("s", "es", "ed", "d", "ing", "ion", "ions", "ment") or (
-        len(rest) in (3, 4) and rest[0] == word[-1] and rest[1:] in ("ed", "ing"))
+        return [token[:len(token) - k] for k in range(0, 3) if len(token) - k >= 2]
+    out = [token[:-len(sfx)] if sfx else token for sfx in _EN_SUFFIXES if token.endswith(sfx) and len(token) > len(sfx) + 1]
+    for sfx in ("ed", "ing"):  # doubled consonant: cutting, stopped
+        if token.endswith(sfx) and len(token) > len(sfx) + 2 and token[-len(sfx) - 1] == token[-len(sfx) - 2]:
+            out.append(token[:-len(sfx) - 1])
+    return out
+
+
+@lru_cache(maxsize=64)
+def _by_first(phrases: frozenset[tuple[str, ...]]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return index
 
 
 def _find_any(words: list[str], phrases: frozenset[tuple[str, ...]], language: str, *, inflect: bool = False) -> list[str]:
-    found = []
-    for phrase in phrases:
-        n = len(phrase)
-        for i in range(len(words) - n + 1):
-            if all(_word_matches(words[i + k], phrase[k], language) if inflect else words[i + k] == phrase[k]
-                   for k in range(n)):
-                found.append(" ".join(phrase))
-                break
+    """The phrases of the list that occur in the words (each once)."""
+    index = _by_first(phrases)
+    found: list[str] = []
+    for i, word in enumerate(words):
+        for form in (_stems(word, language) if inflect else [word]):
+            for phrase in index.get(form, ()):
+                rest = phrase[1:]
+                if all(i + 1 + k < len(words) and (words[i + 1 + k] == w or (inflect and w in _stems(words[i + 1 + k], language)))
+                       for k, w in enumerate(rest)):
+                    text = " ".join(phrase)
+                    if text not in found:
+                        found.append(text)
     return found
 
 
+@lru_cache(maxsize=65536)
 def facts(text: str, language: str) -> Facts:
     """Read a claim's facts (cheap: regex and word lists; no model)."""
     lex = lexicon(language)
@@ -147,12 +162,11 @@ def combined(a: Facts, b: Facts) -> Facts:
 
 def _antonym_word(text: str, language: str, pair: str, side: str) -> str:
     """The word of an antonym side the text uses (for the reader: "cut", "घटाएगा")."""
-    lex = lexicon(language)
     plain = tokens(text)
-    for phrase in lex.antonyms.get(pair, {}).get(side, ()):
-        for i in range(len(plain) - len(phrase) + 1):
-            if all(_word_matches(plain[i + k], phrase[k], language) for k in range(len(phrase))):
-                return " ".join(plain[i:i + len(phrase)])
+    phrases = lexicon(language).antonyms.get(pair, {}).get(side, frozenset())
+    for i, word in enumerate(plain):
+        if any(phrase[0] in _stems(word, language) for phrase in phrases):
+            return word
     return side
 
 
