@@ -77,3 +77,27 @@ def test_wrong_sha_is_not_filled_and_missing_texts_are_named(tmp_path, snapshot,
         devsets.load(devsets.read_manifest(path), required=True)
     assert main(["devset", "status", str(path)]) == 1
     assert "hi-1: missing" in capsys.readouterr().out
+
+
+def test_a_list_field_is_joined_paragraph_by_paragraph_then_sliced():
+    raw = json.dumps({"body": [["पहला वाक्य।", "दूसरा।"], ["Third one."]]}, ensure_ascii=False).encode()
+    how = {"field": "body", "join": ["\n\n", " "]}
+    assert devsets.select(raw, how) == "पहला वाक्य। दूसरा।\n\nThird one."
+    assert devsets.select(raw, {**how, "start": 20}) == "Third one."
+    with pytest.raises(devsets.DevsetError, match="join"):
+        devsets.select(raw, {"field": "body"})
+    with pytest.raises(devsets.DevsetError, match="deeper"):
+        devsets.select(raw, {"field": "body", "join": ["\n\n"]})
+
+
+def test_html_text_keeps_paragraphs_and_line_breaks_and_drops_markup():
+    fragment = ("<p>रूस   ने कहा &#039;हाँ&#039;</p><ul><li>एक<br/>दो</li></ul>"
+                "<div><p>Nested  para.</p></div> <a href='x'>Continue reading...</a>")
+    assert devsets.html_text(fragment) == "रूस ने कहा 'हाँ'\n\nएक\nदो\n\nNested para."
+    assert devsets.html_text("Plain &amp; simple") == "Plain & simple"
+    page = ("<html><body><nav><p>Menu</p></nav><div class='story'><p>One.</p><p> </p><p>Two &amp; three.</p>"
+            "</div></body></html>")
+    assert devsets.html_text(page, "//div[@class='story']/p") == "One.\n\nTwo & three."
+    raw = json.dumps([{"description": "<p>A &#039;b&#039;</p>"}]).encode()
+    assert devsets.select(raw, {"field": "0.description", "html_text": True}) == "A 'b'"
+    assert devsets.select(page.encode(), {"html_text": {"xpath": "//div[@class='story']/p"}, "end": 4}) == "One."

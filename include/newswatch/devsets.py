@@ -17,6 +17,15 @@ A manifest entry:
       sha256: ...                     # of the selected text, UTF-8 (or of the bytes, for html)
       language: hi
 
+More `select` keys, applied in this order after `line` / `field`:
+
+    join: ["\n\n", " "]               # the field is a list (of lists) of strings: joined, outer
+                                      # list by the first separator, inner lists by the second
+    html_text: true                   # the text is HTML: its paragraphs' text (<p>, <li>, headings,
+    html_text: {xpath: "//main//p"}   # or the elements the XPath names), one per block, blank line
+                                      # between blocks, <br> kept as a line break, spaces collapsed
+    start: 120, end: 4000             # a slice of the result (one article of a bundle)
+
 `load(manifest)` verifies every file it reads against its sha256; a missing or changed text is
 reported by id, never silently measured on something else.
 """
@@ -108,23 +117,75 @@ def select(raw: bytes, how: dict[str, Any]) -> str | bytes:
     if how.get("html"):
         return raw
     text = raw.decode(how.get("encoding", "utf-8"))
+    join = how.get("join")
     if "line" in how:  # JSON Lines (or plain lines): 1-based line number
         lines = text.splitlines()
         line = lines[int(how["line"]) - 1]
-        text = line if "field" not in how else _field(json.loads(line), how["field"])
+        text = line if "field" not in how else _field(json.loads(line), how["field"], join)
     elif "field" in how:
-        text = _field(json.loads(text), how["field"])
+        text = _field(json.loads(text), how["field"], join)
+    if how.get("html_text"):
+        spec = how["html_text"]
+        text = html_text(text, spec.get("xpath") if isinstance(spec, dict) else None)
     if "start" in how or "end" in how:  # a slice of a longer text (one article of a bundle)
         text = text[int(how.get("start", 0)):int(how["end"]) if "end" in how else None]
     return text
 
 
-def _field(doc: Any, dotted: str) -> str:
+def _field(doc: Any, dotted: str, join: list[str] | None = None) -> str:
     for part in str(dotted).split("."):
         doc = doc[int(part)] if isinstance(doc, list) else doc[part]
+    if isinstance(doc, list) and join:
+        return _joined(doc, list(join), dotted)
     if not isinstance(doc, str):
-        raise DevsetError(f"field {dotted} is not a string")
+        raise DevsetError(f"field {dotted} is not a string (a list needs `join`)")
     return doc
+
+
+def _joined(items: list[Any], separators: list[str], dotted: str) -> str:
+    """A list of strings (or of lists of strings ...) as one text: the outer level joined by the
+    first separator, the next level by the second, and so on."""
+    sep, rest = separators[0], separators[1:]
+    parts = []
+    for item in items:
+        if isinstance(item, list):
+            if not rest:
+                raise DevsetError(f"field {dotted} nests deeper than `join` has separators")
+            parts.append(_joined(item, rest, dotted))
+        elif isinstance(item, str):
+            parts.append(item)
+        else:
+            raise DevsetError(f"field {dotted} holds a {type(item).__name__}, not text")
+    return sep.join(parts)
+
+
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "td", "dd", "dt", "pre"}
+
+
+def html_text(markup: str, xpath: str | None = None) -> str:
+    """The readable text of an HTML page or fragment, the same way every time: one paragraph per
+    block element without blocks inside (or per element the XPath selects), in document order;
+    <br> is a line break, runs of spaces collapse, empty blocks are dropped, blocks are separated
+    by a blank line. A fragment with no block at all is one paragraph."""
+    import lxml.html  # only sets that read HTML need it
+
+    if xpath:
+        root = lxml.html.document_fromstring(markup)
+        elements = root.xpath(xpath)
+    else:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+        elements = [el for el in root.iter() if isinstance(el.tag, str) and el.tag in _BLOCKS and el is not root
+                    and not any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in el.iterdescendants())]
+        elements = elements or [root]
+    paragraphs = []
+    for element in elements:
+        for br in element.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        lines = (" ".join(line.split()) for line in element.text_content().split("\n"))
+        paragraph = "\n".join(line for line in lines if line)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
 
 
 def load(manifest: Manifest, *, required: bool = False) -> dict[str, str | bytes]:
