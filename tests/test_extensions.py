@@ -12,7 +12,7 @@ from newswatch.config import DedupeSettings
 from newswatch.dedupe import added_text, dedupe_articles, index_articles
 from newswatch.extract import extract_article
 from newswatch.records import Article
-from newswatch.seeds import load_seeds, read_seed
+from newswatch.seeds import load_seeds
 from newswatch.store import insert_article
 from newswatch.textnorm import content_hash
 

@@ -22,7 +22,10 @@ def _fold(word: str) -> str:
 
 def _phrases(words: list[str]) -> frozenset[tuple[str, ...]]:
     """Each entry as a tuple of folded words (a phrase: "ruled out", "कभी नहीं")."""
-    return frozenset(tuple(_fold(w).split()) for w in words if str(w).strip())
+    for w in words:
+        if not isinstance(w, str):  # YAML reads a bare no/yes/on/off as a boolean: quote it
+            raise ValueError(f"word list entry {w!r} is not a string (quote it in the data file)")
+    return frozenset(tuple(_fold(w).split()) for w in words if w.strip())
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Similarity is the cosine of the two content embeddings, plus `cross_language_offset` when the
 languages differ (a translation scores a few hundredths lower than a same-language restatement
-with e5; measured on the pairs, bench/claims.py), capped at 1.
+with e5) and plus `language_offsets[lang]` when both are in `lang` (e5 puts any two Hindi
+claims of one topic closer than two English ones: -0.05 for Hindi), capped at 1. Both were
+tuned on the real-text dev set's tuning part (bench/claims.py prints the held-out figures).
 
 Candidates stay bounded as history grows, with the same answers on any PostgreSQL (no
 extension needed): below `CELLS_FROM` claims a topic's stored claims are all compared (one
@@ -57,13 +59,31 @@ class Known:
         return facts(self.sentence, self.language)
 
 
-def similarities(query: np.ndarray, query_lang: str, vectors: np.ndarray, langs: list[str], offset: float) -> np.ndarray:
-    """Similarity of one claim's vector with many: cosine, + offset across languages, ≤ 1."""
+@dataclass(frozen=True)
+class Offsets:
+    """What is added to a cosine for the languages of the pair (ClaimSettings)."""
+
+    cross: float = 0.0
+    same: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def of(cls, settings) -> "Offsets":
+        return cls(settings.cross_language_offset, tuple(sorted(settings.language_offsets.items())))
+
+    def matrix(self, query_langs: np.ndarray, langs: np.ndarray) -> np.ndarray:
+        """(len(query_langs), len(langs)) offsets."""
+        q, k = np.asarray(query_langs)[:, None], np.asarray(langs)[None, :]
+        out = np.where(q != k, self.cross, 0.0)
+        for lang, value in self.same:
+            out = out + np.where((q == lang) & (k == lang), value, 0.0)
+        return out
+
+
+def similarities(query: np.ndarray, query_lang: str, vectors: np.ndarray, langs: list[str], offsets: Offsets) -> np.ndarray:
+    """Similarity of one claim's vector with many: cosine plus the language offsets, ≤ 1."""
     if len(vectors) == 0:
         return np.zeros(0, dtype=np.float32)
-    scores = vectors @ query
-    if offset:
-        scores = scores + offset * (np.asarray(langs) != query_lang)
+    scores = vectors @ query + offsets.matrix(np.asarray([query_lang]), np.asarray(langs))[0]
     return np.minimum(scores, 1.0)
 
 
@@ -132,7 +152,7 @@ def file_claims(conn: psycopg.Connection, topic: str, index: CellIndex | None, i
 
 
 def retrieve(conn: psycopg.Connection, topic: str, embedder: Embedder, index: CellIndex | None,
-             vectors: np.ndarray, langs: list[str], offset: float, floor: float,
+             vectors: np.ndarray, langs: list[str], offsets: Offsets, floor: float,
              exclude_articles: set[int] | None = None, top_k: int = TOP_K) -> list[list[tuple[float, Known]]]:
     """For each query vector the stored claims of the topic most like it (similarity ≥ floor),
     best first, at most `top_k`. Claims of `exclude_articles` (the batch itself) are left out."""
@@ -161,9 +181,7 @@ def retrieve(conn: psycopg.Connection, topic: str, embedder: Embedder, index: Ce
         members = np.asarray(by_cell.get(cell, []), dtype=int)
         if len(members) == 0:
             continue
-        scores = vectors[queries] @ matrix[members].T
-        if offset:
-            scores = scores + offset * (np.asarray(langs)[queries][:, None] != row_langs[members][None, :])
+        scores = vectors[queries] @ matrix[members].T + offsets.matrix(np.asarray(langs)[queries], row_langs[members])
         scores = np.minimum(scores, 1.0)
         k = min(top_k, len(members))
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]

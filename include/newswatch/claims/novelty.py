@@ -42,11 +42,12 @@ from newswatch.claims.verification import (
     compare,
     facts,
     same_speaker,
+    weighed,
 )
 from newswatch.config import ClaimSettings, Topic
 
 STORY_ARTICLES = 40  # earlier articles of the story compared with (the seeds, then the newest)
-MODALITY_MARGIN = 0.03  # a change of modality alone counts only this far above the threshold
+CONFIRMS_MARGIN = 0.03  # another source confirms only this far above the threshold
 SPEAKER_DIFFER = 0.8  # across scripts, two speakers' names less alike than this are two sources
 
 
@@ -110,21 +111,20 @@ def judge(claim: Claim, candidates: list[tuple[float, Known]], settings: ClaimSe
         return Verdict(NEW, best_score, best)
     agreeing, conflicting = [], []
     for score, known in above:
-        change = compare(known.facts, mine, known.sentence, claim.sentence)
-        if change.modality and not (change.numbers or change.polarity or change.predicates) \
-                and score < settings.new_threshold + MODALITY_MARGIN:
-            continue  # a tense or a hedge alone is weak evidence: only a close match is an update
+        change = weighed(compare(known.facts, mine, known.sentence, claim.sentence), score, settings.new_threshold)
         (conflicting if change.conflicts else agreeing).append((score, known, change))
-    if not agreeing and not conflicting:
-        best_score, best = max(candidates, key=lambda c: c[0])
-        return Verdict(NEW, best_score, best)
     if agreeing:
         alike = [(s, k, c) for s, k, c in agreeing if speakers_alike(k.speaker, claim.speaker) is not False]
         if alike:
             score, known, change = max(alike, key=lambda a: a[0])
             return Verdict(RESTATES, score, known, change)
-        # every agreeing statement was another source's: it confirms the first of them
-        score, known, change = min(agreeing, key=lambda a: (a[1].seen is None, a[1].seen or 0, -a[0]))
+        # every agreeing statement was another source's: it confirms the first of them, when the
+        # match is close (a borderline match with another speaker is more often another claim)
+        close = [a for a in agreeing if a[0] >= settings.new_threshold + CONFIRMS_MARGIN]
+        if not close:
+            score, known, change = max(agreeing, key=lambda a: a[0])
+            return Verdict(NEW, score, known)
+        score, known, change = min(close, key=lambda a: (a[1].seen is None, a[1].seen or 0, -a[0]))
         return Verdict(categorize(score, change, settings.new_threshold, True), score, known, change)
     score, known, change = max(conflicting, key=lambda a: a[0])
     return Verdict(categorize(score, change, settings.new_threshold, False), score, known, change)
@@ -145,29 +145,37 @@ def _speaker_judge(vectors: Vectors) -> Callable[[str | None, str | None], bool 
 
 def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[int]) -> Assessment:
     """Decide for the articles this load stored, in id order: an article's claims are known
-    before the next article of the batch is judged. An article already assessed is left alone."""
-    settings = topic.claims
-    extractor = extractor_for(topic)
-    embedder = embedder_for(settings.embedder)
+    before the next article of the batch is judged. An article already assessed is left alone.
+    Known is what the article's own topic stored (another topic's claims are news to its readers)."""
+    embedder = embedder_for(topic.claims.embedder)
     vectors = Vectors(embedder)
     result = Assessment()
     articles = [a for a in store.article_texts(conn, article_ids) if not store_claims.existing_claims(conn, a["id"])]
-    if not articles:
-        return result
-    ensure_embeddings(conn, topic, embedder)
+    for name in dict.fromkeys(a["topic"] for a in articles):
+        _assess_topic(conn, topic, name, [a for a in articles if a["topic"] == name], vectors, result)
+    result.embedded = vectors.embedded
+    return result
+
+
+def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: list[dict[str, Any]],
+                  vectors: Vectors, result: Assessment) -> None:
+    settings = topic.claims
+    extractor = extractor_for(topic)
+    embedder = vectors.embedder
+    ensure_embeddings(conn, name, embedder)
     claims = {a["id"]: extractor.extract(a["text"], a["language"]) for a in articles}
     flat = [(a, c) for a in articles for c in claims[a["id"]]]
     texts = [content_text(c.sentence, c.speaker) for _, c in flat]
-    for row in store_claims.claims_by_hash(conn, topic.name, [c.normalized_hash for _, c in flat], embedder.name):
+    for row in store_claims.claims_by_hash(conn, name, [c.normalized_hash for _, c in flat], embedder.name):
         vectors.add(content_text(row["sentence"], row["speaker"]), from_bytes([row["embedding"]], embedder.dim)[0])
     matrix = vectors.get(texts)
     langs = [c.language for _, c in flat]
-    index = matching.ensure_index(conn, topic.name, embedder)
-    offset = settings.cross_language_offset
+    index = matching.ensure_index(conn, name, embedder)
+    offset = matching.Offsets.of(settings)
     floor = settings.new_threshold - 0.1
     batch_ids = {a["id"] for a in articles}
-    retrieved = matching.retrieve(conn, topic.name, embedder, index, matrix, langs, offset, floor, batch_ids)
-    exact = _exact_known(conn, topic, [c.normalized_hash for _, c in flat], embedder, batch_ids)
+    retrieved = matching.retrieve(conn, name, embedder, index, matrix, langs, offset, floor, batch_ids)
+    exact = _exact_known(conn, name, [c.normalized_hash for _, c in flat], embedder, batch_ids)
     story_units = _story_units(conn, extractor, vectors, articles)
     speakers = _speaker_judge(vectors)
     earlier: list[tuple[Claim, Known]] = []  # claims of this call's earlier articles
@@ -187,7 +195,7 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
             verdicts.append(verdict)
             rows.append(_claim_row(topic, article, claim, len(rows), verdict, vector, embedder))
             position += 1
-        ids = _store(conn, topic, index, rows, [matrix[position - len(mine) + k] for k in range(len(mine))])
+        ids = _store(conn, name, index, rows, [matrix[position - len(mine) + k] for k in range(len(mine))])
         seen = article.get("published_at") or article.get("fetched_at")
         earlier += [(c, Known(c.sentence, c.speaker, c.language, matrix[position - len(mine) + k], article["id"],
                               claim_id=ids.get(k), title=article["title"], url=article["canonical_url"], seen=seen,
@@ -205,11 +213,9 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
         for r in rows:
             result.categories[r["category"]] = result.categories.get(r["category"], 0) + 1
         (result.new_developments if is_new else result.not_new).append(article["id"])
-    result.embedded = vectors.embedded
-    return result
 
 
-def _nearest(vector: np.ndarray, language: str, units: list[Known], offset: float, floor: float) -> list[tuple[float, Known]]:
+def _nearest(vector: np.ndarray, language: str, units: list[Known], offset: matching.Offsets, floor: float) -> list[tuple[float, Known]]:
     if not units:
         return []
     scores = matching.similarities(vector, language, np.vstack([u.vector for u in units]),
@@ -218,11 +224,11 @@ def _nearest(vector: np.ndarray, language: str, units: list[Known], offset: floa
     return [(float(scores[i]), units[i]) for i in order if scores[i] >= floor]
 
 
-def _exact_known(conn: psycopg.Connection, topic: Topic, hashes: list[str], embedder: Embedder,
+def _exact_known(conn: psycopg.Connection, name: str, hashes: list[str], embedder: Embedder,
                  exclude: set[int]) -> dict[str, Known]:
-    """Stored claims with the same words, the earliest of each."""
+    """Stored claims of the topic with the same words, the earliest of each."""
     found: dict[str, Known] = {}
-    for row in store_claims.claims_by_hash(conn, topic.name, hashes, embedder.name):
+    for row in store_claims.claims_by_hash(conn, name, hashes, embedder.name):
         if row["article_id"] not in exclude and row["normalized_hash"] not in found:
             found[row["normalized_hash"]] = Known(
                 row["sentence"], row["speaker"], row["language"] or "", from_bytes([row["embedding"]], embedder.dim)[0],
@@ -285,7 +291,7 @@ def _claim_row(topic: Topic, article: dict[str, Any], claim: Claim, position: in
         if verdict.category == "confirms" and known is not None:
             changed["speaker"] = known.speaker
     return {
-        "topic": topic.name, "article_id": article["id"], "sentence": claim.sentence, "speaker": claim.speaker,
+        "topic": article["topic"], "article_id": article["id"], "sentence": claim.sentence, "speaker": claim.speaker,
         "normalized_hash": claim.normalized_hash, "language": claim.language, "cue": claim.cue,
         "position": position, "story_id": article["story_id"], "is_seed": article["is_seed"],
         "concepts": sorted(claim.concepts),
@@ -302,13 +308,13 @@ def _claim_row(topic: Topic, article: dict[str, Any], claim: Claim, position: in
     }
 
 
-def _store(conn: psycopg.Connection, topic: Topic, index: matching.CellIndex | None, rows: list[dict[str, Any]],
+def _store(conn: psycopg.Connection, name: str, index: matching.CellIndex | None, rows: list[dict[str, Any]],
            vectors: list[np.ndarray]) -> dict[int, int]:
     """Insert the claims; file the ones inserted now under their cells (a retry adds nothing).
     Returns {index in rows: claim id} of those inserted."""
     inserted = store_claims.insert_claims(conn, rows)
     if inserted and index is not None:
-        matching.file_claims(conn, topic.name, index, [i for _, i in inserted], np.vstack([vectors[k] for k, _ in inserted]))
+        matching.file_claims(conn, name, index, [i for _, i in inserted], np.vstack([vectors[k] for k, _ in inserted]))
     return dict(inserted)
 
 
@@ -327,21 +333,21 @@ def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
     for seed in seeds:
         mine = claims[seed["id"]]
         rows = [_claim_row(topic, seed, c, p, None, matrix[k + p], embedder) for p, c in enumerate(mine)]
-        _store(conn, topic, index, rows, [matrix[k + p] for p in range(len(mine))])
+        _store(conn, topic.name, index, rows, [matrix[k + p] for p in range(len(mine))])
         k += len(mine)
         store.set_novelty(conn, seed["id"], False, {"seed": True, "why": "seed corpus: known from the start",
                                                     "new_claims": 0, "known_claims": len(rows)})
     return len(ids)
 
 
-def ensure_embeddings(conn: psycopg.Connection, topic: Topic, embedder: Embedder, chunk: int = 2000) -> int:
+def ensure_embeddings(conn: psycopg.Connection, name: str, embedder: Embedder, chunk: int = 2000) -> int:
     """Embed the topic's stored claims that have no representation from this embedder (claims
     stored before 0009, or after a change of embedder). One query when there is nothing to do."""
     done = 0
     while True:
         rows = conn.execute(
             """SELECT id, sentence, speaker FROM claims WHERE topic = %s AND embedder IS DISTINCT FROM %s
-               ORDER BY id LIMIT %s""", (topic.name, embedder.name, chunk)).fetchall()
+               ORDER BY id LIMIT %s""", (name, embedder.name, chunk)).fetchall()
         if not rows:
             break
         vectors = embedder.embed([content_text(s, sp) for _, s, sp in rows])
@@ -351,7 +357,7 @@ def ensure_embeddings(conn: psycopg.Connection, topic: Topic, embedder: Embedder
             (embedder.name, [r[0] for r in rows], [to_bytes(v) for v in vectors]))
         done += len(rows)
     if done:
-        store_claims.drop_index(conn, topic.name)  # rebuilt over the new representations
+        store_claims.drop_index(conn, name)  # rebuilt over the new representations
     return done
 
 

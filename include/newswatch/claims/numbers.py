@@ -34,6 +34,12 @@ class Quantity:
     unit: str | None  # stem of the word counted, "%" for a percentage, "year", "date" (30 August)
     text: str  # as found (folded), e.g. "चालीस हजार", "4,512", "thirteen"
     approximate: bool = False
+    tolerance: float = 0.0  # what the writing leaves open: "4.3 लाख" is 430,000 ± 5,000
+
+    def same_as(self, other: "Quantity") -> bool:
+        """Equal, or within what either side's rounding leaves open (4.3 लाख and 4,34,431)."""
+        slack = max(self.tolerance, other.tolerance, 1e-9 * max(1.0, abs(self.value)))
+        return abs(self.value - other.value) <= slack
 
     def show(self) -> str:
         return self.text + ("%" if self.unit == "%" and not self.text.endswith("%") else "")
@@ -95,8 +101,22 @@ def quantities(text: str, language: str) -> list[Quantity]:
                 j += 1
             if j < len(words) and not _is_number_word(words[j], lex) and not words[j][0].isdigit():
                 unit = stem(words[j])
-        out.append(Quantity(value=value, unit=unit, text=" ".join(phrase), approximate=approx))
+        out.append(Quantity(value=value, unit=unit, text=" ".join(phrase), approximate=approx,
+                            tolerance=_tolerance(phrase, value, approx)))
     return out
+
+
+def _tolerance(phrase: list[str], value: float, approximate: bool) -> float:
+    """Half a unit of the last digit written before a scale ("4.3 लाख": ± 5,000; "1.5 million":
+    ± 50,000), and 2% of a number said to be approximate ("about 3,000")."""
+    slack = 0.0
+    first = phrase[0]
+    if first[0].isdigit() and "." in first and len(phrase) > 1:
+        decimals = len(first.split(".")[1])
+        slack = 0.5 * 10 ** -decimals * value / float(first.replace(",", ""))
+    if approximate:
+        slack = max(slack, 0.02 * abs(value))
+    return slack
 
 
 def _read_number(words: list[str], i: int, lex: Lexicon) -> tuple[float | None, int]:
@@ -117,6 +137,8 @@ def _read_number(words: list[str], i: int, lex: Lexicon) -> tuple[float | None, 
             current += lex.units[word] + pending_modifier
             pending_modifier, seen = 0.0, True
         elif word in lex.scales and (seen or (i > 0 and words[i - 1] == "a")):
+            if i > 0 and words[i - 1] == "a" and not current:
+                current = 1.0
             scale = lex.scales[word]
             if current == 0 and total and words[i - 1] in lex.scales:
                 total *= scale  # "1.2 lakh crore", "हजार करोड़": a scale of a scale
@@ -131,8 +153,8 @@ def _read_number(words: list[str], i: int, lex: Lexicon) -> tuple[float | None, 
             seen = True
         elif word in lex.joiners and seen and i + 1 < len(words) and words[i + 1] in lex.units:
             pass
-        elif word == "a" and i + 1 < len(words) and words[i + 1] in lex.scales and not seen:
-            pass
+        elif word == "a" and i + 1 < len(words) and words[i + 1] in lex.scales and (not seen or current < 1):
+            pass  # "a million", "half a million"
         else:
             break
         i += 1

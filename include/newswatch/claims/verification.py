@@ -182,7 +182,7 @@ def _number_changes(known: tuple[Quantity, ...], new: tuple[Quantity, ...],
     only one side gives is a detail added or left out, not a change."""
     rest_known, rest_new = list(known), []
     for q in new:
-        same = next((k for k in rest_known if abs(k.value - q.value) <= 1e-9 * max(1.0, abs(q.value))), None)
+        same = next((k for k in rest_known if k.same_as(q)), None)
         if same is not None:
             rest_known.remove(same)
         else:
@@ -260,6 +260,17 @@ class Verdict:
         return self.category in ALERTED
 
 
+MODALITY_MARGIN = 0.03  # a change of modality alone counts only this far above the threshold
+
+
+def weighed(change: Change, similarity: float, threshold: float) -> Change:
+    """The change as evidence: a tense or a hedge ("will", "expected", future forms) differs
+    between many restatements of one claim, so modality counts only for a close match."""
+    if change.modality and similarity < threshold + MODALITY_MARGIN:
+        return Change(numbers=change.numbers, polarity=change.polarity, modality=None, predicates=change.predicates)
+    return change
+
+
 def categorize(similarity: float, change: Change, threshold: float, speakers_differ: bool | None) -> str:
     """One category from a match's similarity and what changed. Below the threshold nothing
     known is about the same thing: new."""
@@ -272,7 +283,7 @@ def categorize(similarity: float, change: Change, threshold: float, speakers_dif
     return CONFIRMS if speakers_differ else RESTATES
 
 
-def same_claim_score(similarity: float, change: Change, penalty: float) -> float:
+def same_claim_score(similarity: float, change: Change, penalty: float, threshold: float) -> float:
     """How likely the two say the same thing: the match's similarity, lowered when a fact
     differs (what bench/claims.py measures AUC and F1 on)."""
-    return similarity - penalty if change.conflicts else similarity
+    return similarity - penalty if weighed(change, similarity, threshold).conflicts else similarity
