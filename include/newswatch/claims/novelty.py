@@ -47,6 +47,7 @@ from newswatch.claims.verification import (
 from newswatch.config import ClaimSettings, Topic
 
 STORY_ARTICLES = 40  # earlier articles of the story compared with (the seeds, then the newest)
+AGREE_SLACK = 0.02  # an agreeing known claim this much less near than a differing one still wins
 CONFIRMS_MARGIN = 0.03  # another source confirms only this far above the threshold
 SPEAKER_DIFFER = 0.8  # across scripts, two speakers' names less alike than this are two sources
 
@@ -113,6 +114,11 @@ def judge(claim: Claim, candidates: list[tuple[float, Known]], settings: ClaimSe
     for score, known in above:
         change = weighed(compare(known.facts, mine, known.sentence, claim.sentence), score, settings.new_threshold)
         (conflicting if change.conflicts else agreeing).append((score, known, change))
+    if conflicting and agreeing:
+        # the nearest decides: a known claim that agrees counts only if about as near as the one
+        # that differs ("12 killed" known twice, as "2" first and "12" later: restates)
+        top = max(conflicting, key=lambda a: a[0])[0]
+        agreeing = [a for a in agreeing if a[0] >= top - AGREE_SLACK]
     if agreeing:
         alike = [(s, k, c) for s, k, c in agreeing if speakers_alike(k.speaker, claim.speaker) is not False]
         if alike:
