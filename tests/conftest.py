@@ -23,6 +23,10 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
+# Real-text dev sets stay where `newswatch devset fill` put them (the caller's NEWSWATCH_HOME or
+# .local/), although every test gets a fresh NEWSWATCH_HOME.
+os.environ.setdefault("NEWSWATCH_REALTEXT",
+                      str(Path(os.environ.get("NEWSWATCH_HOME") or ROOT / ".local") / "realtext"))
 os.environ["NEWSWATCH_HOME"] = str(_STATE / "home")
 os.environ.pop("NEWSWATCH_DATABASE_URL", None)  # tests choose their database explicitly
 
