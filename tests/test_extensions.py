@@ -95,3 +95,22 @@ def test_boilerplate_around_a_copy_is_not_added_text():
     framed = "Also read: Top stories of the day\n" + body + "\nFollow us on social media. Subscribe to our newsletter."
     assert not adds_text(framed, body, settings)
     assert adds_text(LEAD_HI + "\n" + body, body, settings)
+
+
+def test_an_extension_is_stored_with_what_it_extends_and_joins_its_story(conn):
+    from newswatch.config import load_topic
+    from newswatch.stories import assign_stories
+
+    conn, ids = conn
+    topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
+    original = ids["en"]
+    assign_stories(conn, topic, [original])
+    background = _paragraphs(conn, original)
+    follow_up = "\n".join([LEAD_EN, *background[-2:]])
+    [new] = dedupe_articles(conn, [_article("https://f.example/en", follow_up, "en")], topic_name="russia_north_korea").new
+    stored = insert_article(conn, "russia_north_korea", new, run=None, extends=new.extends_id)
+    assign_stories(conn, topic, [stored])
+    extends, story, duplicate_of = conn.execute("SELECT extends, story_id, duplicate_of FROM articles WHERE id = %s",
+                                                (stored,)).fetchone()
+    assert (extends, duplicate_of) == (original, None)
+    assert story == conn.execute("SELECT story_id FROM articles WHERE id = %s", (original,)).fetchone()[0]
