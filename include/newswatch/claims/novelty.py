@@ -113,8 +113,14 @@ def judge(claim: Claim, candidates: list[tuple[float, Known]], settings: ClaimSe
         return Verdict(NEW, best_score, best)
     agreeing, conflicting = [], []
     for score, known in above:
-        change = weighed(compare(known.facts, mine, known.sentence, claim.sentence), score, settings.new_threshold)
+        found = compare(known.facts, mine, known.sentence, claim.sentence)
+        change = weighed(found, score, settings.new_threshold)
+        if found.polarity and not change.polarity:
+            continue  # a "not" on a loose match: neither the same claim nor its denial
         (conflicting if change.conflicts else agreeing).append((score, known, change))
+    if not agreeing and not conflicting:
+        best_score, best = max(above, key=lambda c: c[0])
+        return Verdict(NEW, best_score, best)
     if conflicting and agreeing:
         # the nearest decides: a known claim that agrees counts only if about as near as the one
         # that differs ("12 killed" known twice, as "2" first and "12" later: restates)

@@ -54,6 +54,7 @@ class Change:
 
     numbers: tuple[tuple[Quantity, Quantity], ...] = ()  # (now, was)
     polarity: str | None = None  # "denies" | "reverses a denial"
+    denial: bool = False  # the polarity changed through a denial word (denied, खंडन), not a bare "not"
     modality: str | None = None  # "now done, was expected" | "now expected, was reported done"
     predicates: tuple[tuple[str, str], ...] = ()  # (now, was): ("cut", "raise")
 
@@ -221,7 +222,7 @@ def compare(known: Facts, new: Facts, known_text: str = "", new_text: str = "") 
             predicates.append((_antonym_word(new_text, new.language, pair, now) if new_text else now,
                                _antonym_word(known_text, known.language, pair, was) if known_text else was))
     return Change(numbers=tuple(_number_changes(known.numbers, new.numbers, known.language != new.language)),
-                  polarity=polarity,
+                  polarity=polarity, denial=bool(polarity) and new.denial != known.denial,
                   modality=modality, predicates=tuple(predicates))
 
 
@@ -260,15 +261,18 @@ class Verdict:
         return self.category in ALERTED
 
 
-MODALITY_MARGIN = 0.03  # a change of modality alone counts only this far above the threshold
+MODALITY_MARGIN = 0.05  # a change of modality counts only this far above the threshold
+NEGATION_MARGIN = 0.03  # and a bare negation (no denial word) this far
 
 
 def weighed(change: Change, similarity: float, threshold: float) -> Change:
     """The change as evidence: a tense or a hedge ("will", "expected", future forms) differs
-    between many restatements of one claim, so modality counts only for a close match."""
-    if change.modality and similarity < threshold + MODALITY_MARGIN:
-        return Change(numbers=change.numbers, polarity=change.polarity, modality=None, predicates=change.predicates)
-    return change
+    between many restatements of one claim, and a "not" often belongs to another clause ("not
+    very sophisticated"), so these count only for a close match; a denial word always counts."""
+    modality = change.modality if similarity >= threshold + MODALITY_MARGIN else None
+    polarity = change.polarity if change.denial or similarity >= threshold + NEGATION_MARGIN else None
+    return Change(numbers=change.numbers, polarity=polarity, denial=change.denial and bool(polarity),
+                  modality=modality, predicates=change.predicates)
 
 
 def categorize(similarity: float, change: Change, threshold: float, speakers_differ: bool | None) -> str:
