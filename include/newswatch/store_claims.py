@@ -111,6 +111,16 @@ def story_articles(conn: psycopg.Connection, story_id: int, before_id: int, limi
         return cur.fetchall()
 
 
+def embedded_claims_of(conn: psycopg.Connection, article_ids: list[int], embedder: str) -> list[dict[str, Any]]:
+    """The stored claims (sentence, speaker, representation) of the given articles."""
+    if not article_ids:
+        return []
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute("""SELECT sentence, speaker, embedding FROM claims
+                       WHERE article_id = ANY(%s) AND embedder = %s""", (article_ids, embedder))
+        return cur.fetchall()
+
+
 def insert_statements(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> None:
     with conn.cursor() as cur:
         cur.executemany(

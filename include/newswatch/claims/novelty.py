@@ -252,20 +252,26 @@ def _exact_known(conn: psycopg.Connection, name: str, hashes: list[str], embedde
 
 def _story_units(conn: psycopg.Connection, extractor: ClaimExtractor, vectors: Vectors,
                  articles: list[dict[str, Any]]) -> dict[int, list[Known]]:
-    """article id → the statements (and adjacent pairs) of its story's earlier articles. The
-    statements of an article are embedded the first time a later article of its story needs
-    them, all such articles of the call in one batch, and stored."""
-    earlier = {a["id"]: store_claims.story_articles(conn, a["story_id"], a["id"], STORY_ARTICLES)
+    """article id → the statements (and adjacent pairs) of its story's earlier articles stored
+    before this call (the articles of this call are compared by their claims). The statements of
+    an article are embedded the first time a later article of its story needs them, all such
+    articles of the call in one batch, and stored."""
+    batch = {a["id"] for a in articles}  # their claims are compared as claims of this call
+    earlier = {a["id"]: [e for e in store_claims.story_articles(conn, a["story_id"], a["id"], STORY_ARTICLES)
+                         if e["id"] not in batch]
                for a in articles if a["story_id"] is not None}
     todo = {e["id"]: e for rows in earlier.values() for e in rows if not e["has_statements"]}
-    batch, owners = [], []
+    for row in store_claims.embedded_claims_of(conn, sorted(todo), vectors.embedder.name):
+        # their claims were embedded when they were stored: only the other statements are new
+        vectors.add(content_text(row["sentence"], row["speaker"]), from_bytes([row["embedding"]], vectors.embedder.dim)[0])
+    texts, owners = [], []
     for known in todo.values():
         for position, st in enumerate(extractor.statements(known["text"], known["language"])):
             owners.append({"article_id": known["id"], "position": position, "paragraph": st.paragraph,
                            "sentence": st.sentence, "speaker": st.speaker, "cue": st.cue, "language": st.language})
-            batch.append(content_text(st.sentence, st.speaker))
-    if batch:
-        embedded = vectors.get(batch)
+            texts.append(content_text(st.sentence, st.speaker))
+    if texts:
+        embedded = vectors.get(texts)
         for owner, vector in zip(owners, embedded):
             owner.update(embedding=to_bytes(vector), embedder=vectors.embedder.name)
         store_claims.insert_statements(conn, owners)
