@@ -19,6 +19,7 @@ written by us, all in-sample). Figures per part:
               cross-language offset, and with chargram as the larger within a language
   best_threshold  the threshold with the best F1 on the part (in-sample on what it is chosen on)
   numbers_ours / numbers_number_parser  phrases of tests/fixtures/claims/numbers.yaml read right
+  dates_ours / dates_dateparser  Hindi dates of tests/fixtures/claims/dates.yaml read right (and ms)
   claims_per_s  claims judged per second (facts, embedding, matching, verification) on one core
   extraction  extraction_figures(...) of bench/claims_extract_eval.py, when that module exists
 
@@ -135,6 +136,27 @@ def number_figures() -> dict:
     return out
 
 
+def date_figures() -> dict:
+    """Hindi dates: newswatch.dates against dateparser (both read all of ours; ours is kept,
+    it is what extraction already uses and needs no language detection)."""
+    import yaml
+    from newswatch.dates import find_dates
+
+    cases = yaml.safe_load((NUMBERS.parent / "dates.yaml").read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    ours = sum(any(d.date() == c["day"] for d in find_dates(c["text"])) for c in cases)
+    ours_s = time.perf_counter() - started
+    out = {"dates_cases": len(cases), "dates_ours": ours, "dates_ours_ms": round(1000 * ours_s, 2)}
+    try:
+        from dateparser.search import search_dates
+    except ImportError:
+        return out
+    started = time.perf_counter()
+    theirs = sum(any(d.date() == c["day"] for _, d in (search_dates(c["text"], languages=["hi"]) or [])) for c in cases)
+    out.update(dates_dateparser=theirs, dates_dateparser_ms=round(1000 * (time.perf_counter() - started), 2))
+    return out
+
+
 def evaluate(pairs: list[dict], settings, embedder, extractor) -> dict:
     from newswatch.claims import ClaimExtractor, claim_similarity
     from newswatch.claims.matching import Known, Offsets, similarities
@@ -243,6 +265,7 @@ def main() -> None:
     if heldout:
         figures["heldout"] = evaluate(heldout, settings, embedder, extractor)
     figures.update(number_figures())
+    figures.update(date_figures())
     try:
         from claims_extract_eval import extraction_figures  # another engineer's module, when merged
     except ImportError:
