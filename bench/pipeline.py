@@ -3,7 +3,9 @@
 Generates Hindi and English feeds and article pages (most relevant, some not), serves them
 from a loopback HTTP server, runs the stages in this process against a fresh database (the
 embedded Postgres, or NEWSWATCH_DATABASE_URL's server), and prints entries/s end to end and
-per stage. Last line: one JSON object of figures.
+per stage, and the claims share of the load (claim extraction, embedding, matching and
+verification: `durations.claims` of the run over `durations.load`). Last line: one JSON object
+of figures.
 
     python bench/pipeline.py [--quick] [--feeds N] [--entries M]
 """
@@ -102,6 +104,10 @@ def main() -> int:
             loaded = timed("load", pipeline.load, topic, run_id, results, extracted, deduped, validated, db)
             timed("send", pipeline.send_alerts, topic, run_id, alerts.outbox_deliverer(work / "outbox"), db)
             total = time.perf_counter() - started
+            import psycopg
+
+            with psycopg.connect(db) as conn:
+                durations = conn.execute("SELECT durations FROM runs WHERE run_id = %s", (run_id,)).fetchone()[0]
     finally:
         drop_database(admin, name)
     seen = sum(r.entries_seen for r in results)
@@ -113,6 +119,8 @@ def main() -> int:
         "fetch_entries_per_s": round(seen / timings["fetch"], 1),
         "extract_pages_per_s": round(relevant / timings["extract"], 1),
         "validate_rows_per_s": round(len(validated.valid) / timings["validate"], 1),
+        "claims_s": durations.get("claims"),
+        "claims_share_of_load": round(durations.get("claims", 0) / max(durations.get("load", 0), 1e-9), 3),
     }
     report(figures)
     return 0

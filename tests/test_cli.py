@@ -10,7 +10,8 @@ import yaml
 from conftest import DEMO_TOPIC
 
 MANIFEST = yaml.safe_load((DEMO_TOPIC.parent / "expected.yaml").read_text(encoding="utf-8"))
-EXPECTED_NEW = sum(i["case"] in {"relevant", "new_claim", "restates_seed_claim"} for i in MANIFEST["items"])
+EXPECTED_NEW = sum(i["case"] in {"relevant", "new_claim", "restates_seed_claim", "update_claim", "contradicts_claim"}
+                   for i in MANIFEST["items"])
 
 NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
 

@@ -17,7 +17,7 @@ from newswatch.urls import canonical_url
 from psycopg.rows import dict_row
 
 MANIFEST = yaml.safe_load((ROOT / "include" / "demo" / "expected.yaml").read_text(encoding="utf-8"))
-LOADED_CASES = {"relevant", "restates_seed_claim", "new_claim"}
+LOADED_CASES = {"relevant", "restates_seed_claim", "new_claim", "update_claim", "contradicts_claim"}
 
 
 def _url(link: str, base: str) -> str:
@@ -120,6 +120,24 @@ def test_first_run_loads_dedupes_quarantines_and_alerts_once_second_run_adds_not
                                        LEFT JOIN articles k ON k.id = c.nearest_article_id
                                        WHERE a.canonical_url = %s""", _url(restated["link"], base))
     assert restated_claims and all(not c["is_new"] and c["nearest_is_seed"] for c in restated_claims)
+
+    # the update and the contradiction are alerted as such, saying against what
+    update = next(i for i in items if i["case"] == "update_claim")
+    contradiction = next(i for i in items if i["case"] == "contradicts_claim")
+    judged = {r["sentence"]: r for r in _rows(db_url, """SELECT c.sentence, c.category, c.changed, m.sentence AS known,
+                                                                 ka.canonical_url AS known_url
+                                                          FROM claims c LEFT JOIN claims m ON m.id = c.matched_claim_id
+                                                          LEFT JOIN articles ka ON ka.id = m.article_id""")}
+    assert judged[update["claim"]]["category"] == "update"
+    assert judged[update["claim"]]["changed"]["text"] == update["changed"]
+    assert judged[update["claim"]]["known_url"] == _url(f"__BASE_URL__/{update['updates_page']}", base)
+    assert judged[contradiction["claim"]]["category"] == "contradicts"
+    assert judged[contradiction["claim"]]["known_url"] == f"seed://russia_north_korea/{contradiction['contradicts_seed']}"
+    lines = body.splitlines()
+    at = next(k for k, line in enumerate(lines) if line.strip().startswith(f'+ updates: "{update["claim"][:60]}'))
+    assert lines[at + 2].strip().startswith(f"{update['changed']}, said by ")
+    assert any(line.strip().startswith(f'+ contradicts: "{contradiction["claim"][:60]}') for line in lines)
+    assert "restates" not in body  # restatements stay out of the alert
 
     # a second run adds nothing and sends nothing
     before = _rows(db_url, "SELECT count(*) AS n FROM articles")[0]["n"]

@@ -15,6 +15,14 @@ truncated syndicated copy), and the titles' similarity (rapidfuzz on textnorm to
 
 Only originals (and seeds) are indexed: a republication stored as a duplicate points at its
 original, and a later copy should match that original, not the copy.
+
+Direction matters: a copy contained in a known article (a truncation, a teaser, the same text
+under other boilerplate) is a duplicate; an article that reuses a known one and adds text of
+its own (a new lead on top of reused background) is an **extension**: new, stored as an
+original with `extends` pointing at what it reuses, and assessed for claims like any article.
+Added text is the new article's paragraphs that the original does not contain; it counts when
+its statements (headings, read-more lines and boilerplate left out) reach
+`dedupe.extension_min_words` words.
 """
 
 from __future__ import annotations
@@ -207,7 +215,54 @@ def near_duplicates(conn: psycopg.Connection, articles: Sequence[Article], setti
             jaccard=round(verdict.jaccard, 4), containment=round(verdict.containment, 4),
             title_similarity=round(verdict.title_similarity, 1) if verdict.title_similarity >= 0 else None,
             rule=verdict.rule, article=article))
+    new, decisions = _extensions(conn, articles, new, decisions, settings)
     return new, decisions, checked
+
+
+def _extensions(conn: psycopg.Connection, articles: Sequence[Article], new: list[Article],
+                decisions: list[DuplicateDecision], settings: DedupeSettings) -> tuple[list[Article], list[DuplicateDecision]]:
+    """Near-duplicates that add text of their own become new articles extending their original
+    (one query for the stored originals' texts)."""
+    if not decisions:
+        return new, decisions
+    ids = sorted({d.duplicate_of_id for d in decisions if d.duplicate_of_id is not None})
+    stored = store.texts_of(conn, ids) if ids else {}
+    batch = {a.url: a.text for a in articles}
+    kept = []
+    for decision in decisions:
+        original = stored.get(decision.duplicate_of_id) if decision.duplicate_of_id is not None else batch.get(
+            decision.duplicate_of_url or "")
+        if original is not None and decision.article is not None and adds_text(decision.article.text, original, settings):
+            new.append(decision.article.model_copy(update={"extends_id": decision.duplicate_of_id,
+                                                            "extends_url": decision.duplicate_of_url}))
+        else:
+            kept.append(decision)
+    order = {a.url: k for k, a in enumerate(articles)}
+    return sorted(new, key=lambda a: order.get(a.url, 0)), kept
+
+
+def added_text(text: str, original: str) -> str:
+    """The paragraphs of `text` that `original` does not contain (fewer than half of their word
+    3-shingles in it), in order."""
+    known = set(minhash.shingle_hashes(minhash.tokens(original), 3).tolist())
+    added = []
+    for paragraph in (p for p in text.split("\n") if p.strip()):
+        words = minhash.tokens(paragraph)
+        shingles = set(minhash.shingle_hashes(words, 3).tolist()) if len(words) >= 3 else set()
+        if not shingles or len(shingles & known) / len(shingles) < 0.5:
+            added.append(paragraph)
+    return "\n".join(added)
+
+
+def adds_text(text: str, original: str, settings: DedupeSettings) -> bool:
+    """Whether `text` adds statements of its own to `original` (then it extends it)."""
+    from newswatch.claims.extractor import ClaimExtractor
+
+    added = added_text(text, original)
+    if len(added.split()) < settings.extension_min_words:
+        return False
+    words = sum(len(s.sentence.split()) for s in ClaimExtractor().statements(added))
+    return words >= settings.extension_min_words
 
 
 def index_articles(conn: psycopg.Connection, topic: Topic | DedupeSettings | None, article_ids: Sequence[int]) -> int:

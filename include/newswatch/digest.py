@@ -10,17 +10,43 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import psycopg
+from pydantic import computed_field
 
-from newswatch import store
+from newswatch import store, store_claims
 from newswatch.records import Record
 
 
 class DigestClaim(Record):
     sentence: str
     speaker: str | None = None
+    category: str = "new"  # new | update | contradicts | confirms (restatements are never listed)
     similarity: float | None = None  # to the nearest known claim (None: nothing comparable known)
     nearest_sentence: str | None = None
     nearest_title: str | None = None  # the article (or seed) that carries the nearest known claim
+    changed: str | None = None  # what changed, for the reader: "12, was 2"; "denies"
+    matched_speaker: str | None = None  # who said the known claim
+    matched_source: str | None = None  # where it was published
+    matched_seen: datetime | None = None  # when
+    matched_is_seed: bool | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def label(self) -> str:
+        return {"update": "updates", "contradicts": "contradicts", "confirms": "confirms"}.get(self.category, "new")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def note(self) -> str:
+        """One line on what it is to the known claim: "was 2, said by X on 2026-11-19"."""
+        when = f" on {self.matched_seen:%Y-%m-%d}" if self.matched_seen else (" in the seed corpus" if self.matched_is_seed else "")
+        who = self.matched_speaker or self.matched_source
+        if self.category == "update":
+            return f"{self.changed or 'a fact changed'}" + (f", said by {who}" if who else "") + when
+        if self.category == "contradicts":
+            return f"{self.changed or 'contradicts'} what " + (f"{who} said" if who else "was reported") + when
+        if self.category == "confirms":
+            return "first claimed" + (f" by {who}" if who else "") + when
+        return ""
 
 
 class DigestItem(Record):
@@ -67,10 +93,17 @@ class Digest(Record):
                 f"{stories} stor{'ies' if stories != 1 else 'y'}, {claims} new claim{'s' if claims != 1 else ''}")
 
 
+def _claim(row: dict) -> DigestClaim:
+    changed = row.pop("changed") or {}
+    if row["category"] == "new":
+        row = {**row, "matched_speaker": None, "matched_source": None, "matched_seen": None, "matched_is_seed": None}
+    return DigestClaim(**row, changed=changed.get("text") or None)
+
+
 def build_digest(conn: psycopg.Connection, run: int) -> Digest:
     """The run's new developments, stories in order of their newest item, items by date."""
     rows = store.new_developments_of_run(conn, run)
-    claims = store.new_claims_of_articles(conn, [r["id"] for r in rows])
+    claims = store_claims.reported_claims_of_articles(conn, [r["id"] for r in rows])
     heads = store.story_heads(conn, [r["story_id"] for r in rows if r["story_id"] is not None])
     stories: dict[int | None, DigestStory] = {}
     for row in rows:
@@ -81,7 +114,7 @@ def build_digest(conn: psycopg.Connection, run: int) -> Digest:
             language=row["language"], published_at=row["published_at"], new_story=bool(novelty.get("new_story")),
             why=novelty.get("why") or "new", nearest_title=nearest.get("title"),
             nearest_link=nearest.get("url"), nearest_similarity=nearest.get("similarity"),
-            claims=[DigestClaim(**c) for c in claims.get(row["id"], [])])
+            claims=[_claim(c) for c in claims.get(row["id"], [])])
         key = row["story_id"] if row["story_id"] is not None else -row["id"]  # no story: its own group
         head = heads.get(row["story_id"])
         story = stories.setdefault(key, DigestStory(

@@ -20,12 +20,12 @@ from newswatch import (
     feed_health,
     feed_state,
     feeds,
-    novelty,
     quarantine_store,
     run_state,
     store,
     stories,
 )
+from newswatch.claims import novelty
 from newswatch.config import Topic
 from newswatch.db import connect
 from newswatch.digest import build_digest
@@ -264,7 +264,8 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         new_ids = []  # stored now, in input order; empty on a retry of a load that committed
         for article in validated.valid:
             if article.url not in republished:
-                article_id = store.insert_article(conn, topic.name, article, run=run)
+                extends = article.extends_id or (_id_of(conn, article.extends_url) if article.extends_url else None)
+                article_id = store.insert_article(conn, topic.name, article, run=run, extends=extends)
                 if article_id is not None:
                     new_ids.append(article_id)
                 stored[article.url] = ("loaded", article_id) if article_id else _existing(conn, article, run)
@@ -299,7 +300,9 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         # the near-duplicate index and stories first: novelty reads the stories
         dedupe.index_articles(conn, topic, stored_ids)
         stories.assign_stories(conn, topic, stored_ids)
+        claims_started = time.perf_counter()
         novelty.assess_articles(conn, topic, new_ids)
+        claims_s = round(time.perf_counter() - claims_started, 3)
         # counted from what the run stored: a retry of a load that committed stores nothing new
         # and must not overwrite the counts with zeros
         stats = {**run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run),
@@ -307,7 +310,7 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         if resolved:
             stats["quarantine_resolved"] = len(resolved)
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
-                     "load": round(time.perf_counter() - started, 3)}
+                     "load": round(time.perf_counter() - started, 3), "claims": claims_s}
         store.merge_run(conn, run, stats=stats, durations=durations)
         failing = [{"name": f["name"], "error": f"[{f['last_error_class']}] {f['last_error']}",
                     "since": f"{f['failing_since']:%Y-%m-%d %H:%M} UTC"}

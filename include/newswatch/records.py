@@ -149,6 +149,10 @@ class Article(Record):
     matched_terms: list[str] = Field(default_factory=list)
     extraction_method: str = ""
     is_seed: bool = False
+    # set by dedupe: the known article this one contains and adds text to (a follow-up on reused
+    # background); stored as an original with `extends`, its claims assessed like any article's
+    extends_id: int | None = None
+    extends_url: str | None = None
 
     @field_validator("url")
     @classmethod

@@ -96,7 +96,7 @@ def load_seeds(conn: psycopg.Connection, topic: str, seed_dir: Path,
 def load_topic_seeds(conn: psycopg.Connection, topic: Topic) -> tuple[int, int]:
     """The topic's seed corpus, with its gazetteer entities, indexed, grouped into stories, and
     its claims stored as known: the one way every caller stores seeds."""
-    from newswatch.novelty import assess_seeds
+    from newswatch.claims.novelty import assess_seeds
     from newswatch.stories import assign_stories
 
     result = load_seeds(conn, topic.name, topic.seed_path(), EntityMatcher(topic.gazetteer), topic.dedupe)

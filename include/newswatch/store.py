@@ -195,21 +195,22 @@ def originals_by_content_hash(conn: psycopg.Connection, hashes: list[str],
 
 def insert_article(conn: psycopg.Connection, topic: str, article: Article, *, run: int | None,
                    duplicate_of: int | None = None, duplicate_layer: str | None = None,
-                   similarity: float | None = None) -> int | None:
-    """Insert unless the URL or GUID is stored already (then None): retries are harmless."""
+                   similarity: float | None = None, extends: int | None = None) -> int | None:
+    """Insert unless the URL or GUID is stored already (then None): retries are harmless.
+    `extends`: the known article this one contains and adds text to (newswatch.dedupe)."""
     row = conn.execute(
         """INSERT INTO articles (topic, canonical_url, guid, feed_url, source, title, text, summary,
                language, author, published_at, date_source, modified_at, image_url, is_paywalled, entities,
                fetched_at, content_hash, is_seed, duplicate_of, duplicate_layer, similarity, relevance,
-               matched_terms, extraction_method, run_id)
+               matched_terms, extraction_method, run_id, extends)
            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                   %s, %s, %s, %s)
+                   %s, %s, %s, %s, %s)
            ON CONFLICT DO NOTHING RETURNING id""",
         (topic, article.url, article.guid, article.feed_url, article.source, article.title,
          article.text, article.summary, article.language, article.author, article.published_at,
          article.date_source, article.modified_at, article.image_url, article.is_paywalled,
          Jsonb(article.entities), article.fetched_at, article.content_hash, article.is_seed, duplicate_of, duplicate_layer,
-         similarity, article.relevance, article.matched_terms, article.extraction_method, run),
+         similarity, article.relevance, article.matched_terms, article.extraction_method, run, extends),
     ).fetchone()
     return row[0] if row else None
 
@@ -234,22 +235,6 @@ def count_not_new_of_run(conn: psycopg.Connection, run: int) -> int:
            AND is_new_development IS FALSE""", (run,)).fetchone()[0]
 
 
-def new_claims_of_articles(conn: psycopg.Connection, article_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """article id → its new claims in text order, each with the nearest known claim."""
-    found: dict[int, list[dict[str, Any]]] = {}
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(
-            """SELECT c.article_id, c.sentence, c.speaker, c.similarity, c.nearest_sentence,
-                      na.title AS nearest_title
-               FROM claims c LEFT JOIN articles na ON na.id = c.nearest_article_id
-               WHERE c.article_id = ANY(%s) AND c.is_new ORDER BY c.article_id, c.position""",
-            (article_ids,),
-        )
-        for row in cur:
-            found.setdefault(row.pop("article_id"), []).append(row)
-    return found
-
-
 def story_heads(conn: psycopg.Connection, story_ids: list[int]) -> dict[int, dict[str, Any]]:
     """story id → its first stored article (a seed, for a story the user already knows)."""
     with conn.cursor(row_factory=dict_row) as cur:
@@ -265,7 +250,8 @@ def article_texts(conn: psycopg.Connection, ids: list[int]) -> list[dict[str, An
     """What novelty reads of articles: text, language, story and run, in id order."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            """SELECT id, topic, title, text, language, story_id, run_id, canonical_url, is_seed FROM articles
+            """SELECT id, topic, title, text, language, story_id, run_id, canonical_url, is_seed, source,
+                      published_at, fetched_at, extends FROM articles
                WHERE id = ANY(%s) ORDER BY id""",
             (ids,),
         )
@@ -295,41 +281,6 @@ def known_in_story(conn: psycopg.Connection, story_id: int, article_id: int, run
             (story_id, article_id, run),
         )
         return cur.fetchone()
-
-
-def known_claims(conn: psycopg.Connection, topic: str, *, ids: list[int] | None = None,
-                 hashes: list[str] | None = None) -> list[dict[str, Any]]:
-    """The topic's stored claims by claim id or by normalised hash, each with its article (id,
-    title, URL). Another topic's claims are not known to this topic's readers."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(
-            """SELECT c.id AS claim_id, c.sentence, c.speaker, c.cue, c.language, c.normalized_hash,
-                      a.id, a.title, a.canonical_url
-               FROM claims c JOIN articles a ON a.id = c.article_id
-               WHERE c.topic = %s AND (c.id = ANY(%s) OR c.normalized_hash = ANY(%s)) ORDER BY c.id""",
-            (topic, ids or [], hashes or []),
-        )
-        return cur.fetchall()
-
-
-def insert_claims(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert claims (a retry finds them stored: ON CONFLICT keeps the first). Returns the ids
-    of the rows inserted now."""
-    inserted = []
-    for row in rows:
-        found = conn.execute(
-            """INSERT INTO claims (topic, article_id, sentence, speaker, normalized_hash, is_new, language, cue,
-                                   position, story_id, is_seed, concepts, nearest_article_id, nearest_sentence,
-                                   similarity)
-               VALUES (%(topic)s, %(article_id)s, %(sentence)s, %(speaker)s, %(normalized_hash)s, %(is_new)s,
-                       %(language)s, %(cue)s, %(position)s, %(story_id)s, %(is_seed)s, %(concepts)s,
-                       %(nearest_article_id)s, %(nearest_sentence)s, %(similarity)s)
-               ON CONFLICT (article_id, normalized_hash) DO NOTHING RETURNING id""",
-            row,
-        ).fetchone()
-        if found:
-            inserted.append(found[0])
-    return inserted
 
 
 def set_novelty(conn: psycopg.Connection, article_id: int, is_new: bool, novelty: dict[str, Any]) -> None:
@@ -439,12 +390,11 @@ def store_signatures(conn: psycopg.Connection, ids: list[int], blobs: list[bytes
     )
 
 
-_BAND_TABLES = {"article_bands": "article_id", "claim_bands": "claim_id"}  # LSH index → the key it points at
+_BAND_TABLES = {"article_bands": "article_id"}  # LSH index → the key it points at
 
 
 def copy_bands(conn: psycopg.Connection, article_ids, band_hashes, table: str = "article_bands") -> int:
-    """COPY (band, hash, id) rows into an LSH band table (article_bands, or claim_bands with
-    claim ids) in Postgres' binary format, built with numpy: `band_hashes` is (n x bands)
+    """COPY (band, hash, id) rows into an LSH band table (article_bands) in Postgres' binary format, built with numpy: `band_hashes` is (n x bands)
     int64, `article_ids` n ids. Returns rows written."""
     import numpy as np
 
@@ -468,7 +418,7 @@ def copy_bands(conn: psycopg.Connection, article_ids, band_hashes, table: str = 
     return len(rows)
 
 
-_BAND_OWNERS = {"article_bands": "articles", "claim_bands": "claims"}  # where each key's topic is
+_BAND_OWNERS = {"article_bands": "articles"}  # where each key's topic is
 
 
 def band_candidates(conn: psycopg.Connection, query_index: list[int], bands: list[int],
@@ -488,6 +438,11 @@ def band_candidates(conn: psycopg.Connection, query_index: list[int], bands: lis
     return conn.execute(statement, params).fetchall()
 
 
+def texts_of(conn: psycopg.Connection, ids: list[int]) -> dict[int, str]:
+    """id → text of the given articles."""
+    return dict(conn.execute("SELECT id, text FROM articles WHERE id = ANY(%s)", (ids,)).fetchall())
+
+
 def signatures_of(conn: psycopg.Connection, ids: list[int]) -> list[tuple[int, str, str, bytes, int]]:
     """(id, canonical_url, title, minhash, shingle_count) of the given articles that have one."""
     return conn.execute(
@@ -501,7 +456,7 @@ def story_rows(conn: psycopg.Connection, ids: list[int]) -> list[dict[str, Any]]
     """What story grouping needs of the given articles, oldest id first."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            """SELECT id, topic, story_id, duplicate_of, is_seed, entities,
+            """SELECT id, topic, story_id, COALESCE(duplicate_of, extends) AS duplicate_of, is_seed, entities,
                       COALESCE(published_at, CASE WHEN is_seed THEN NULL ELSE fetched_at END) AS day
                FROM articles WHERE id = ANY(%s) ORDER BY id""",
             (ids,),

