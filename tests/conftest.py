@@ -37,6 +37,8 @@ from newswatch.migrate import migrate  # noqa: E402
 
 DEMO_SITE = ROOT / "include" / "demo" / "site"
 DEMO_TOPIC = ROOT / "include" / "demo" / "topic.yaml"
+# The cases of include/demo/expected.yaml that a first demo run stores as new articles.
+DEMO_LOADED_CASES = frozenset({"relevant", "restates_seed_claim", "new_claim", "update_claim", "contradicts_claim"})
 
 
 def pytest_collection_modifyitems(config, items):

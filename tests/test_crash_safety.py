@@ -19,14 +19,14 @@ from pathlib import Path
 import psycopg
 import pytest
 import yaml
-from conftest import DEMO_TOPIC
+from conftest import DEMO_LOADED_CASES, DEMO_TOPIC
 from pgproxy import PgProxy
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 
 NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
 MANIFEST = yaml.safe_load((DEMO_TOPIC.parent / "expected.yaml").read_text(encoding="utf-8"))
-EXPECTED_NEW = sum(i["case"] in {"relevant", "new_claim", "restates_seed_claim"} for i in MANIFEST["items"])
+EXPECTED_NEW = sum(i["case"] in DEMO_LOADED_CASES for i in MANIFEST["items"])
 
 
 def rows(db_url: str, query: str, *args) -> list[dict]:

@@ -12,12 +12,12 @@ import re
 import psycopg
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import DEMO_LOADED_CASES, ROOT
 from newswatch.urls import canonical_url
 from psycopg.rows import dict_row
 
 MANIFEST = yaml.safe_load((ROOT / "include" / "demo" / "expected.yaml").read_text(encoding="utf-8"))
-LOADED_CASES = {"relevant", "restates_seed_claim", "new_claim", "update_claim", "contradicts_claim"}
+LOADED_CASES = DEMO_LOADED_CASES
 
 
 def _url(link: str, base: str) -> str:

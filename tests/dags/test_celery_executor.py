@@ -15,7 +15,7 @@ import socket
 
 import psycopg
 import yaml
-from conftest import ROOT, fresh_database, newswatch_dag_env, smtp_sink_server
+from conftest import DEMO_LOADED_CASES, ROOT, fresh_database, newswatch_dag_env, smtp_sink_server
 from newswatch.migrate import migrate
 from newswatch.urls import canonical_url
 from newswatch_airflow.conn_ids import FETCH_POOL
@@ -100,7 +100,7 @@ def test_the_demo_topic_on_a_celery_worker_gives_the_in_process_result(
     # and that outcome is the labelled one, not merely the same twice
     base = demo_server.base_url
     loaded = {canonical_url(i["link"].replace("__BASE_URL__", base)) for i in MANIFEST["items"]
-              if i["case"] in {"relevant", "restates_seed_claim", "new_claim"}}
+              if i["case"] in DEMO_LOADED_CASES}
     stored = {a["canonical_url"] for a in got["articles"] if not a["is_seed"] and a["duplicate_of"] is None}
     assert loaded <= stored
     republication = next(i for i in MANIFEST["items"] if i["case"] == "seed_republication")
