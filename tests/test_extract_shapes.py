@@ -166,6 +166,18 @@ def test_several_names_in_one_byline():
     assert got.authors == ["Adam Lee", "Mira D. Shah"]
 
 
+@pytest.mark.parametrize(("byline", "name"), [
+    # a fact-check's byline box: label, name, then the writer's handle linking to the profile
+    ("<div class='author'><ul><li>Fact Check By</li><li><a href='/author/seema-verma/'>Seema Verma</a></li>"
+     "<li><small><a href='https://twitter.com/seemaverma_'><i class='icn'></i>seemaverma_</a></small></li></ul></div>",
+     "Seema Verma"),
+    ("<p class='byline'>लेखक: <a href='/author/seema'>सीमा वर्मा</a> <a href='https://x.com/seemav'>seemav</a></p>",
+     "सीमा वर्मा"),
+])
+def test_the_writers_social_media_handle_is_not_part_of_the_name(byline, name):
+    assert extract(page(byline=byline)).authors == [name]
+
+
 def test_an_organisation_as_json_ld_author_with_a_place_as_byline_is_no_author():
     org = jsonld({"@type": "NewsArticle", "author": {"@type": "NewsMediaOrganization", "name": "रेलवार्ता"}})
     assert extract(page(head=org, byline="<div class='dateline'>नई दिल्ली</div>")).authors == []

@@ -33,8 +33,25 @@ _SKIP_TAGS = frozenset({"html", "body", "article", "main", "head", "script", "st
 MAX_BYLINE_CHARS = 300
 
 
+# A byline often ends with the writer's social-media handle, a link to the profile ("Pallavi Mishra
+# pallavimishraa_"): that link's text is not part of the name.
+_SOCIAL = regex.compile(r"^(?:https?:)?//(?:[\w-]+\.)*(?:twitter|x|instagram|facebook|linkedin|threads)\.(?:com|net)/"
+                        r"|^(?:https?:)?//t\.me/", regex.I)
+
+
 def _text(el: HtmlElement) -> str:
-    return " ".join(" ".join(el.itertext()).split())
+    parts: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if isinstance(node.tag, str) and not (node.tag == "a" and _SOCIAL.match(node.get("href") or "")):
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+        if node is not el:
+            parts.append(node.tail or "")
+
+    walk(el)
+    return " ".join(" ".join(parts).split())
 
 
 def _marks(el: HtmlElement) -> str:
