@@ -271,7 +271,7 @@ def main() -> None:
     except ImportError:
         extraction_figures = None
     if extraction_figures is not None:
-        figures["extraction"] = extraction_figures(topic)
+        figures["extraction"] = extraction_figures(topic=topic)
     report(figures)
 
 
