@@ -66,8 +66,8 @@ report: $(STAMP)
 # `stop` asks Postgres itself (postmaster.pid, else the process serving the folder), whatever
 # pgserver's handle list says after a killed run; `clean` deletes nothing under a live server.
 stop:
-	@test ! -d "$(NEWSWATCH_HOME)/pgdata" || $(BIN)/python -m newswatch.embedded_pg stop "$(NEWSWATCH_HOME)/pgdata"
+	@test ! -d "$(NEWSWATCH_HOME)/pgdata" || $(BIN)/python -m newswatch.store.embedded_pg stop "$(NEWSWATCH_HOME)/pgdata"
 
 clean: stop
-	@test ! -d .local/pgdata || $(BIN)/python -m newswatch.embedded_pg assert-stopped .local/pgdata
+	@test ! -d .local/pgdata || $(BIN)/python -m newswatch.store.embedded_pg assert-stopped .local/pgdata
 	rm -rf .local

@@ -23,7 +23,7 @@ def write_topic(path: Path, feeds: list[tuple[str, str]]) -> None:
 
 def fresh_database() -> tuple[str, str, str]:
     """(admin URL, database name, its URL) on NEWSWATCH_DATABASE_URL's server or the embedded one."""
-    from newswatch.db import create_database, database_url, with_database
+    from newswatch.store.db import create_database, database_url, with_database
 
     admin = database_url()
     name = f"nw_bench_{uuid.uuid4().hex[:8]}"

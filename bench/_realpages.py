@@ -9,7 +9,7 @@ trafilatura (`bare_extraction(html, url=..., with_metadata=True)`) on the same p
              trafilatura: its `date` string); a page labelled null is right only when nothing is given
   language   the ISO 639-1 code
   all4       title, authors, published and language all right on the page
-  body       token precision / recall / F1 (multiset overlap of newswatch.textnorm.tokens), micro over
+  body       token precision / recall / F1 (multiset overlap of newswatch.text.normalize.tokens), micro over
              the pages, and the mean of per-page F1 (macro)
   paywalled  pages ours judges paywalled/teaser that are labelled as holding the whole text
   time       ms per page for each tool, both run on each page back to back (alternating which goes first,
@@ -111,9 +111,9 @@ def _summary(rows: list[dict]) -> dict:
 def run(repeat: int, now, log) -> dict:
     """Figures for every set whose local folder is filled; {} when none is."""
     import trafilatura
-    from newswatch.extract import extract_article
-    from newswatch.realpages import load_pages
-    from newswatch.textnorm import tokens
+    from newswatch.devsets.realpages import load_pages
+    from newswatch.extract.article import extract_article
+    from newswatch.text.normalize import tokens
 
     figures: dict = {}
     for lang, manifest in SETS.items():

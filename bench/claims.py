@@ -1,7 +1,7 @@
 """Benchmark: claim matching and verification on labelled claim pairs, and claim extraction.
 
 Pairs: the real-text dev set (tests/fixtures/realtext/claims/, read through
-newswatch.claims_devset with texts from $NEWSWATCH_REALTEXT) when it is there, its tuning part
+newswatch.devsets.claims with texts from $NEWSWATCH_REALTEXT) when it is there, its tuning part
 and its held-out part reported apart; else our own pairs (tests/fixtures/claims/pairs.yaml,
 written by us, all in-sample). Figures per part:
 
@@ -98,7 +98,7 @@ def _devset_pairs(claims_devset) -> list[dict]:
 def load_pairs() -> tuple[str, list[dict]]:
     """(source, pairs): each pair a, b, la, lb, kind, same, category, heldout, speakers."""
     try:
-        from newswatch import claims_devset  # the real-text set (tests/fixtures/realtext/claims/)
+        from newswatch.devsets import claims as claims_devset  # the real-text set (tests/fixtures/realtext/claims/)
     except ImportError:
         claims_devset = None
     if claims_devset is not None:
@@ -137,10 +137,10 @@ def number_figures() -> dict:
 
 
 def date_figures() -> dict:
-    """Hindi dates: newswatch.dates against dateparser (both read all of ours; ours is kept,
+    """Hindi dates: newswatch.text.dates against dateparser (both read all of ours; ours is kept,
     it is what extraction already uses and needs no language detection)."""
     import yaml
-    from newswatch.dates import find_dates
+    from newswatch.text.dates import find_dates
 
     cases = yaml.safe_load((NUMBERS.parent / "dates.yaml").read_text(encoding="utf-8"))
     started = time.perf_counter()

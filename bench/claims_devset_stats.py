@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import report  # noqa: E402
-from newswatch import claims_devset, devsets  # noqa: E402
+from newswatch import devsets  # noqa: E402
+from newswatch.devsets import claims as claims_devset
 
 
 def _split(heldout: bool) -> str:

@@ -70,7 +70,7 @@ class Found:
 
 def load_articles(devset=None) -> list[Article]:
     """The dev set's articles with their labelled claims, texts verified by sha256."""
-    from newswatch import claims_devset
+    from newswatch.devsets import claims as claims_devset
 
     devset = devset or claims_devset.load()
     out = []
@@ -87,7 +87,7 @@ def load_articles(devset=None) -> list[Article]:
 
 def load_pairs(devset=None) -> list[tuple[str, str, str, str, bool, str, bool]]:
     """(text a, lang a, text b, lang b, same, kind, heldout) of every pair whose texts are present."""
-    from newswatch import claims_devset
+    from newswatch.devsets import claims as claims_devset
 
     devset = devset or claims_devset.load()
     return [(p.a_text, p.a_lang, p.b_text, p.b_lang, p.same, p.kind, p.heldout) for p in devset.pairs]
@@ -96,7 +96,7 @@ def load_pairs(devset=None) -> list[tuple[str, str, str, str, bool, str, bool]]:
 def _norm(text: str | None) -> str:
     if not text:
         return ""
-    from newswatch.textnorm import normalize_text
+    from newswatch.text.normalize import normalize_text
 
     text = normalize_text(text)
     text = regex.sub(r"[^\p{L}\p{M}\p{N}\s]", " ", text)
@@ -287,7 +287,7 @@ def extraction_figures(articles: list[Article] | None = None, *, topic=None, com
 
     devset = None
     if articles is None:
-        from newswatch import claims_devset
+        from newswatch.devsets import claims as claims_devset
 
         devset = claims_devset.load()
         articles = load_articles(devset)
@@ -336,14 +336,15 @@ def baseline_figures(rev: str) -> dict:
                                  capture_output=True, check=True).stdout
         with tarfile.open(fileobj=__import__("io").BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
-        for module in ("claims_devset.py", "devsets.py"):
-            shutil.copy(ROOT / "include" / "newswatch" / module, Path(tmp) / "include" / "newswatch" / module)
+        # today's loader is the package newswatch/devsets/, which wins over an older devsets.py beside it
+        shutil.copytree(ROOT / "include" / "newswatch" / "devsets", Path(tmp) / "include" / "newswatch" / "devsets",
+                        dirs_exist_ok=True)
         code = (f"import sys, json; sys.path.insert(0, {str(Path(tmp) / 'include')!r}); "
                 f"sys.path.insert(1, {str(Path(__file__).resolve().parent)!r}); "
                 "import claims_extract_eval as ev; from newswatch.claims import ClaimExtractor; "
                 "from newswatch.config import load_topic; "
                 f"ex = ClaimExtractor(load_topic({str(ROOT / 'include' / 'topics' / 'russia_north_korea.yaml')!r})); "
-                "from newswatch import claims_devset; "
+                "from newswatch.devsets import claims as claims_devset; "
                 f"ds = claims_devset.load({str(ROOT / 'tests' / 'fixtures' / 'realtext' / 'claims')!r}); "
                 "print(json.dumps({n: ev.score(ex, p) for n, p in ev._parts(ev.load_articles(ds)).items()}))")
         from newswatch.devsets import realtext_home

@@ -39,7 +39,7 @@ def _pool() -> list[tuple[str, str]]:
     """(sentence, language) of the seeds and the demo's relevant pages: what the night's articles
     and the history's representations are made from."""
     from newswatch.claims import ClaimExtractor
-    from newswatch.extract import extract_article
+    from newswatch.extract.article import extract_article
     from newswatch.seeds import read_seed
 
     extractor = ClaimExtractor()
@@ -115,11 +115,11 @@ def main() -> None:
     from newswatch.claims import novelty
     from newswatch.claims.representation import embedder_for
     from newswatch.config import load_topic
-    from newswatch.db import drop_database
-    from newswatch.migrate import migrate
     from newswatch.records import Article
     from newswatch.store import insert_article
-    from newswatch.textnorm import content_hash
+    from newswatch.store.db import drop_database
+    from newswatch.store.migrate import migrate
+    from newswatch.text.normalize import content_hash
 
     topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
     rng = random.Random(11)

@@ -4,7 +4,7 @@
 
 Figures (stderr: readable lines; stdout's last line: one JSON object):
 
-  signatures_per_s_per_core   newswatch.minhash.signatures on 400-word Hindi texts (real words of
+  signatures_per_s_per_core   newswatch.dedupe.minhash.signatures on 400-word Hindi texts (real words of
                               the seed corpus, shuffled), one process; `datasketch_signatures_per_s`:
                               plain datasketch (MinHash(num_perm=128).update_batch of the same
                               3-shingles, textnorm tokens) on the same texts.
@@ -49,9 +49,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from _common import fresh_database, report  # noqa: E402
-from newswatch import minhash  # noqa: E402
 from newswatch.config import DedupeSettings  # noqa: E402
-from newswatch.textnorm import content_hash, tokens  # noqa: E402
+from newswatch.dedupe import minhash  # noqa: E402
+from newswatch.text.normalize import content_hash, tokens  # noqa: E402
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 FILLER_WORDS = 120
@@ -106,7 +106,7 @@ class Corpus:
 
     def __init__(self, settings: DedupeSettings, rng: np.random.Generator) -> None:
         import psycopg
-        from newswatch.migrate import migrate
+        from newswatch.store.migrate import migrate
 
         self.admin, self.name, self.url = fresh_database()
         migrate(self.url)
@@ -161,7 +161,7 @@ class Corpus:
         return self.signatures[0]
 
     def close(self) -> None:
-        from newswatch.db import drop_database
+        from newswatch.store.db import drop_database
 
         self.conn.close()
         drop_database(self.admin, self.name)
@@ -186,7 +186,7 @@ def make_probes(corpus: Corpus, count: int, vocab: list[str], vocab_p: np.ndarra
 
 
 def measure_lookups(corpus: Corpus, probes, settings: DedupeSettings, datasketch_ok: bool) -> dict:
-    from newswatch.dedupe import near_duplicates
+    from newswatch.dedupe.layers import near_duplicates
 
     sigs = minhash.signatures([a.text for a, _ in probes], settings.shingle_size)
     times, tp, fp, fn = [], 0, 0, 0
@@ -259,7 +259,7 @@ def signature_speed(quick: bool) -> dict:
 
 def batch_dedupe(corpus: Corpus, vocab: list[str], vocab_p: np.ndarray, rng: np.random.Generator,
                  settings: DedupeSettings, n: int) -> dict:
-    from newswatch.dedupe import dedupe_articles, index_articles
+    from newswatch.dedupe.layers import dedupe_articles, index_articles
     from newswatch.store import insert_article
 
     probes = make_probes(corpus, n, vocab, vocab_p, rng)
@@ -288,8 +288,8 @@ def batch_dedupe(corpus: Corpus, vocab: list[str], vocab_p: np.ndarray, rng: np.
 
 def labelled() -> dict:
     import psycopg
-    from newswatch.db import drop_database
-    from newswatch.migrate import migrate
+    from newswatch.store.db import drop_database
+    from newswatch.store.migrate import migrate
     from test_dedupe_set import evaluate, topic_settings
 
     admin, name, url = fresh_database()

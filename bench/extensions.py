@@ -51,7 +51,7 @@ NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 def originals() -> tuple[str, list[tuple[str, str, str]]]:
     """(source, [(id, language, text)]) of real articles to make follow-ups from."""
     try:
-        from newswatch import claims_devset
+        from newswatch.devsets import claims as claims_devset
 
         dev = claims_devset.load()
         texts = [(a.id, a.language, a.text) for a in dev.articles.values() if a.form == "article"]
@@ -71,12 +71,12 @@ def main() -> None:
     args = parser.parse_args()
 
     import psycopg
-    from newswatch.db import drop_database
-    from newswatch.dedupe import dedupe_articles, index_articles
-    from newswatch.migrate import migrate
+    from newswatch.dedupe.layers import dedupe_articles, index_articles
     from newswatch.records import Article
     from newswatch.store import insert_article
-    from newswatch.textnorm import content_hash
+    from newswatch.store.db import drop_database
+    from newswatch.store.migrate import migrate
+    from newswatch.text.normalize import content_hash
     from test_dedupe_set import evaluate, topic_settings
 
     settings = topic_settings()

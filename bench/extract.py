@@ -1,10 +1,10 @@
 """Benchmark: article extraction against the labelled pages in tests/fixtures/extraction/.
 
-For every page of expected.yaml runs (a) `newswatch.extract.extract_article(html_bytes, url,
+For every page of expected.yaml runs (a) `newswatch.extract.article.extract_article(html_bytes, url,
 "text/html; charset=utf-8", feed_summary=...)` and (b) plain trafilatura,
 `trafilatura.bare_extraction(html, url=url, with_metadata=True)`, and scores both:
 
-  body    token precision / recall / F1 against the labelled body; `newswatch.textnorm.tokens` on both
+  body    token precision / recall / F1 against the labelled body; `newswatch.text.normalize.tokens` on both
           sides, multiset (Counter) overlap. Micro = summed over pages, macro = mean of per-page F1;
           overall and per language.
   fields  title (exact after whitespace normalisation), authors (set equality; trafilatura's `author`
@@ -120,7 +120,7 @@ class NewswatchRunner:
     name = "newswatch"
 
     def __init__(self) -> None:
-        from newswatch.extract import extract_article
+        from newswatch.extract.article import extract_article
 
         self.fn = extract_article
         params = inspect.signature(extract_article).parameters
@@ -205,7 +205,7 @@ def _timed_pass(runner, cases: list[dict], errors: dict[str, str]) -> tuple[list
 def run_tool(runner, cases: list[dict], repeat: int) -> dict:
     """Pass 0 is scored and timed as the cold pass (it pays one-off lazy loading: language models,
     date-parser locales); `repeat` further passes (0 with --quick) give the steady-state figure."""
-    from newswatch.textnorm import tokens
+    from newswatch.text.normalize import tokens
 
     try:  # warm-up on one page (imports), not timed
         runner.extract(cases[0])

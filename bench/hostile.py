@@ -14,7 +14,7 @@ never leaves the machine). One `run_once`, then the figures:
 - feeds by outcome and error class; entries and the ledger's buckets, balanced per feed;
 - active content (markup a browser acts on, script URLs) in any stored article field or any
   quarantine payload title/summary (target 0), and the same for every entry title, summary and
-  content value feedparser gives, passed through the record boundary (newswatch.sanitize).
+  content value feedparser gives, passed through the record boundary (newswatch.text.sanitize).
 
     python bench/hostile.py [--quick]
 
@@ -138,7 +138,7 @@ def boundary_leaks(feeds: dict[str, bytes]) -> tuple[int, int]:
     """(values, values with active content after the record boundary) over every entry title,
     summary and content feedparser gives for the corpus."""
     import feedparser
-    from newswatch.sanitize import LIMITS, plain_text
+    from newswatch.text.sanitize import LIMITS, plain_text
 
     values = leaks = 0
     for body in feeds.values():
@@ -156,7 +156,8 @@ def run_corpus(feeds: dict[str, bytes], db_url: str, work: Path, pages: dict[str
     """Serve `feeds` (file name → bytes), `pages` (path → bytes, not feeds) and the fault
     routes, run the pipeline once, measure."""
     import psycopg
-    from newswatch import alerts, pipeline
+    from newswatch import pipeline
+    from newswatch.alerts import outbox as alerts
     from newswatch.config import load_topic
     from newswatch.fixture_server import FixtureServer
     from psycopg.rows import dict_row
@@ -237,8 +238,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every 6th case (< 1 min)")
     args = parser.parse_args()
-    from newswatch.db import drop_database
-    from newswatch.migrate import migrate
+    from newswatch.store.db import drop_database
+    from newswatch.store.migrate import migrate
 
     feeds = corpus(args.quick)
     if not feeds:

@@ -256,10 +256,11 @@ def main() -> int:
     if feeds < 1 or entries < 1:
         parser.error("--feeds and --entries must be positive")
 
-    from newswatch import feed_state, pipeline
+    from newswatch import pipeline
     from newswatch.config import load_topic
-    from newswatch.db import connect, drop_database
     from newswatch.fixture_server import FixtureServer
+    from newswatch.store import feed_validators as feed_state
+    from newswatch.store.db import connect, drop_database
 
     work = Path(tempfile.mkdtemp(prefix="newswatch-bench-ingest-"))
     made = generate_site(work / "site", feeds, entries, random.Random(args.seed))

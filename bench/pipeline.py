@@ -71,10 +71,11 @@ def main() -> int:
     args = parser.parse_args()
     feeds, entries = (10, 20) if args.quick else (args.feeds, args.entries)
 
-    from newswatch import alerts, pipeline
+    from newswatch import pipeline
+    from newswatch.alerts import outbox as alerts
     from newswatch.config import load_topic
-    from newswatch.db import drop_database
     from newswatch.fixture_server import FixtureServer
+    from newswatch.store.db import drop_database
 
     work = Path(tempfile.mkdtemp(prefix="newswatch-bench-"))
     generate_site(work / "site", feeds, entries, random.Random(7))

@@ -97,7 +97,7 @@ class CeleryStack:
         """admin_url: a Postgres server URL (any database) where a fresh metadata database is
         made; env: what the DAG files and tasks read (topic, AIRFLOW_CONN_*), on top of ours;
         pools: Airflow pools the DAGs use, created before the components start."""
-        from newswatch.db import with_database
+        from newswatch.store.db import with_database
 
         self.token = uuid.uuid4().hex[:10]
         self.workdir = workdir
@@ -167,7 +167,7 @@ class CeleryStack:
     # --- start ---------------------------------------------------------------------------
 
     def start(self, timeout_s: float = 300) -> "CeleryStack":
-        from newswatch.db import create_database
+        from newswatch.store.db import create_database
 
         started = time.monotonic()
         self.home.mkdir(parents=True, exist_ok=True)
@@ -394,7 +394,7 @@ class CeleryStack:
         if self.redis is not None:
             self.redis.release()
         if self._db_created:
-            from newswatch.db import drop_database
+            from newswatch.store.db import drop_database
 
             drop_database(self.admin_url, self.db_name)
         self.timings["stop"] = time.monotonic() - started

@@ -31,9 +31,9 @@ os.environ.setdefault("NEWSWATCH_REALTEXT",
 os.environ["NEWSWATCH_HOME"] = str(_STATE / "home")
 os.environ.pop("NEWSWATCH_DATABASE_URL", None)  # tests choose their database explicitly
 
-from newswatch.db import create_database, drop_database, with_database  # noqa: E402
 from newswatch.fixture_server import FixtureServer  # noqa: E402
-from newswatch.migrate import migrate  # noqa: E402
+from newswatch.store.db import create_database, drop_database, with_database  # noqa: E402
+from newswatch.store.migrate import migrate  # noqa: E402
 
 DEMO_SITE = ROOT / "include" / "demo" / "site"
 DEMO_TOPIC = ROOT / "include" / "demo" / "topic.yaml"

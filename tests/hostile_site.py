@@ -131,9 +131,9 @@ def topic_file(folder: Path, extra_feeds: list[tuple[str, str]] | None = None) -
 
 INJECT_SOURCE = '''
 """Test scaffolding (issue 11): simulate bugs nobody has found yet, one per level, in this process."""
-import newswatch.feeds as _feeds
-import newswatch.pages as _pages
-import newswatch.relevance as _relevance
+import newswatch.ingest.feeds as _feeds
+import newswatch.extract.pages as _pages
+import newswatch.ingest.relevance as _relevance
 
 _extract = _pages.extract_article
 _parse = _feeds.parse_feed
@@ -166,9 +166,9 @@ _relevance.RelevanceScorer.score = _score_bug
 
 def patch_bugs(monkeypatch) -> None:
     """The same three simulated bugs in this process (dag.test() runs the tasks in it)."""
-    import newswatch.feeds as feeds
-    import newswatch.pages as pages
-    import newswatch.relevance as relevance
+    import newswatch.extract.pages as pages
+    import newswatch.ingest.feeds as feeds
+    import newswatch.ingest.relevance as relevance
 
     extract, parse, score = pages.extract_article, feeds.parse_feed, relevance.RelevanceScorer.score
 

@@ -1,5 +1,5 @@
 """Issue 11, item 5: per feed, entries seen = not relevant + quarantined + duplicates + loaded,
-and every entry that is not loaded has a row saying why (newswatch.accounting)."""
+and every entry that is not loaded has a row saying why (newswatch.quality.accounting)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from datetime import datetime, timezone
 import psycopg
 import pytest
 from hostile_site import HOSTILE_ITEMS, build, serve, topic_file
-from newswatch import accounting, alerts, pipeline, quality
+from newswatch import pipeline
+from newswatch.alerts import outbox as alerts
 from newswatch.config import load_topic
-from newswatch.feeds import parse_feed
+from newswatch.ingest.feeds import parse_feed
+from newswatch.ingest.relevance import RelevanceScorer
+from newswatch.quality import accounting
+from newswatch.quality import checks as quality
 from newswatch.records import Article, DedupeBatch, ExtractBatch, FeedEntry, FeedResult, FeedSpec, ValidatedBatch
-from newswatch.relevance import RelevanceScorer
 from psycopg.rows import dict_row
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)

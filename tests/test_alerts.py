@@ -5,9 +5,10 @@ from email import message_from_bytes, policy
 
 import psycopg
 from conftest import ROOT
-from newswatch import alerts, store
+from newswatch import store
+from newswatch.alerts import outbox as alerts
+from newswatch.alerts.digest import Digest, DigestClaim, DigestItem, DigestStory
 from newswatch.config import load_topic
-from newswatch.digest import Digest, DigestClaim, DigestItem, DigestStory
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 WHEN = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)

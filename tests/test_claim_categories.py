@@ -11,11 +11,11 @@ import yaml
 from conftest import ROOT
 from newswatch.claims import novelty
 from newswatch.config import load_topic
-from newswatch.db import create_database, drop_database, with_database
-from newswatch.migrate import migrate
 from newswatch.records import Article
 from newswatch.store import insert_article
-from newswatch.textnorm import content_hash
+from newswatch.store.db import create_database, drop_database, with_database
+from newswatch.store.migrate import migrate
+from newswatch.text.normalize import content_hash
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 PAIRS = {p["id"]: p for p in yaml.safe_load((ROOT / "tests" / "fixtures" / "claims" / "pairs.yaml").read_text(

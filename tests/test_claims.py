@@ -23,7 +23,7 @@ from newswatch.claims import (
     split_sentences,
 )
 from newswatch.config import ClaimSettings, load_topic
-from newswatch.extract import extract_article
+from newswatch.extract.article import extract_article
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC_FILE = ROOT / "include" / "topics" / "russia_north_korea.yaml"
@@ -353,7 +353,7 @@ def test_number_words_count_with_or_without_nukta(written):
 
 def test_word_tables_are_keyed_as_tokens_are_folded():
     from newswatch.claims.concepts import _MONTHS, _NUMBER_WORDS
-    from newswatch.textnorm import normalize_text
+    from newswatch.text.normalize import normalize_text
 
     for table in (_NUMBER_WORDS, _MONTHS):
         assert all(word == normalize_text(word) for word in table), [w for w in table if w != normalize_text(w)]

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import regex
 import yaml
-from newswatch import claims_devset, devsets
+from newswatch import devsets
+from newswatch.devsets import claims as claims_devset
 
 DEVANAGARI = regex.compile(r"\p{Devanagari}")
 MANIFEST = claims_devset.DEFAULT_DIR / "sources.yaml"

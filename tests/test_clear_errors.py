@@ -14,7 +14,8 @@ import psycopg
 import pytest
 from conftest import DEMO_SITE, DEMO_TOPIC, ROOT
 from hostile_site import page
-from newswatch import alerts, pipeline
+from newswatch import pipeline
+from newswatch.alerts import outbox as alerts
 from newswatch.config import load_topic
 from newswatch.fixture_server import FixtureServer
 from psycopg.rows import dict_row

@@ -173,7 +173,8 @@ def test_the_cli_closes_its_own_run_on_any_exception(db_url, env, tmp_path):
 
 
 def test_an_airflow_run_left_running_is_closed_by_the_next_airflow_run(db_url, demo_topic):
-    from newswatch import pipeline, run_state
+    from newswatch import pipeline
+    from newswatch.store import run_state
 
     pipeline.start_run(demo_topic, "scheduled__1", db_url, owner=run_state.AIRFLOW)
     pipeline.start_run(demo_topic, "cli__elsewhere", db_url, owner="cli:some-other-host:4242")  # alive, elsewhere

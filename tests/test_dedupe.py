@@ -5,11 +5,11 @@ from datetime import datetime, timezone
 import psycopg
 import pytest
 from conftest import ROOT
-from newswatch.dedupe import dedupe_articles, split_known_entries
+from newswatch.dedupe.layers import dedupe_articles, split_known_entries
 from newswatch.records import Article, FeedEntry
 from newswatch.seeds import load_seeds, read_seed
 from newswatch.store import insert_article
-from newswatch.textnorm import content_hash
+from newswatch.text.normalize import content_hash
 
 SEEDS = ROOT / "include" / "seed_corpus"
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
@@ -83,7 +83,7 @@ def _seed_text(name: str) -> str:
 
 
 def test_truncated_republication_of_a_seed_with_other_boilerplate_is_a_near_duplicate_of_the_seed(conn):
-    from newswatch.textnorm import tokens
+    from newswatch.text.normalize import tokens
 
     seed_url = "seed://russia_north_korea/001_8aeed890fbe92ce9.txt"
     words = _seed_text("001_8aeed890fbe92ce9.txt").split(" ")
@@ -126,7 +126,7 @@ def test_near_copies_within_one_batch_keep_the_first(conn):
 
 
 def test_index_articles_indexes_originals_once_and_republications_without_bands(conn):
-    from newswatch.dedupe import index_articles
+    from newswatch.dedupe.layers import index_articles
 
     original = insert_article(conn, "russia_north_korea", _article("https://o.example/1", NEW_TEXT + " मूल"), run=None)
     copy = insert_article(conn, "russia_north_korea", _article("https://o.example/2", NEW_TEXT + " प्रति"), run=None,
@@ -143,7 +143,7 @@ def test_index_articles_indexes_originals_once_and_republications_without_bands(
 
 
 def test_title_similarity_keeps_devanagari_words_whole():
-    from newswatch.dedupe import title_key, title_similarity
+    from newswatch.dedupe.layers import title_key, title_similarity
 
     assert title_key("किम जोंग-उन, पुतिन से मिले।") == "किम जोंग उन पुतिन से मिले"
     assert title_similarity("किम जोंग उन पुतिन से मिलने रूस पहुंचे", "रूस पहुंचे किम जोंग उन, पुतिन से मिलने") == 100
@@ -152,7 +152,7 @@ def test_title_similarity_keeps_devanagari_words_whole():
 
 def test_reindex_rebuilds_the_same_index(conn):
     from newswatch.config import load_topic
-    from newswatch.dedupe import index_unindexed, reindex
+    from newswatch.dedupe.layers import index_unindexed, reindex
 
     topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
     assert index_unindexed(conn, topic) == 1  # the article the fixture stored without indexing
@@ -162,7 +162,7 @@ def test_reindex_rebuilds_the_same_index(conn):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_batch_or_the_corpus(conn, monkeypatch):
-    from newswatch.dedupe import index_articles
+    from newswatch.dedupe.layers import index_articles
 
     def batch(n: int, tag: str) -> list[Article]:
         return [_article(f"https://q.example/{tag}/{i}", f"{NEW_TEXT} {tag} लेख संख्या {i} " * 2) for i in range(n)]
@@ -182,7 +182,7 @@ def test_the_number_of_queries_does_not_grow_with_the_batch_or_the_corpus(conn, 
 
 
 def test_text_is_compared_within_the_topic_a_copy_of_another_topics_article_is_news_here(conn):
-    from newswatch.dedupe import index_articles
+    from newswatch.dedupe.layers import index_articles
 
     seed_copy = _seed_text("003_f084d162026dfd09.txt").replace("Subscribe to Our YouTube Channel!", "")
     index_articles(conn, None, [row[0] for row in conn.execute("SELECT id FROM articles")])

@@ -20,10 +20,10 @@ import psycopg
 import pytest
 import yaml
 from newswatch.config import DedupeSettings
-from newswatch.dedupe import dedupe_articles, index_articles
+from newswatch.dedupe.layers import dedupe_articles, index_articles
 from newswatch.records import Article
 from newswatch.store import insert_article
-from newswatch.textnorm import content_hash
+from newswatch.text.normalize import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "fixtures" / "dedupe" / "labelled.json"
@@ -90,8 +90,8 @@ def evaluate(conn: psycopg.Connection, settings: DedupeSettings) -> dict:
 def figures(pg_admin_url):
     import uuid
 
-    from newswatch.db import create_database, drop_database, with_database
-    from newswatch.migrate import migrate
+    from newswatch.store.db import create_database, drop_database, with_database
+    from newswatch.store.migrate import migrate
 
     name = f"nw_test_{uuid.uuid4().hex[:10]}"
     create_database(pg_admin_url, name)

@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 from browser import fonts_for_language, glyph_widths, platform_fonts
-from newswatch import alerts, pipeline
+from newswatch import pipeline
+from newswatch.alerts import outbox as alerts
 from newswatch.fixture_server import FixtureServer
-from newswatch.urls import canonical_url
+from newswatch.text.urls import canonical_url
 from psycopg.rows import dict_row
 
 DEVANAGARI = range(0x0900, 0x0980)

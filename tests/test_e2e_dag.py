@@ -13,7 +13,7 @@ import psycopg
 import pytest
 import yaml
 from conftest import DEMO_LOADED_CASES, ROOT
-from newswatch.urls import canonical_url
+from newswatch.text.urls import canonical_url
 from psycopg.rows import dict_row
 
 MANIFEST = yaml.safe_load((ROOT / "include" / "demo" / "expected.yaml").read_text(encoding="utf-8"))

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pytest
 from conftest import ROOT
 from newswatch.config import load_topic
-from newswatch.dates import IST, find_dates
-from newswatch.entities import EntityMatcher
+from newswatch.extract.entities import EntityMatcher
+from newswatch.text.dates import IST, find_dates
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 

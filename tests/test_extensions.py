@@ -9,12 +9,12 @@ import psycopg
 import pytest
 from conftest import ROOT
 from newswatch.config import DedupeSettings
-from newswatch.dedupe import added_text, dedupe_articles, index_articles
-from newswatch.extract import extract_article
+from newswatch.dedupe.layers import added_text, dedupe_articles, index_articles
+from newswatch.extract.article import extract_article
 from newswatch.records import Article
 from newswatch.seeds import load_seeds
 from newswatch.store import insert_article
-from newswatch.textnorm import content_hash
+from newswatch.text.normalize import content_hash
 
 SEEDS = ROOT / "include" / "seed_corpus"
 PAGES = ROOT / "include" / "demo" / "site" / "articles"
@@ -89,7 +89,7 @@ def test_a_teaser_contained_in_a_known_article_is_a_duplicate(conn, language):
 
 def test_boilerplate_around_a_copy_is_not_added_text():
     settings = DedupeSettings()
-    from newswatch.dedupe import adds_text
+    from newswatch.dedupe.layers import adds_text
 
     body = LEAD_EN + "\n" + LEAD_EN.replace("Friday", "Thursday")
     framed = "Also read: Top stories of the day\n" + body + "\nFollow us on social media. Subscribe to our newsletter."
@@ -99,7 +99,7 @@ def test_boilerplate_around_a_copy_is_not_added_text():
 
 def test_an_extension_is_stored_with_what_it_extends_and_joins_its_story(conn):
     from newswatch.config import load_topic
-    from newswatch.stories import assign_stories
+    from newswatch.dedupe.stories import assign_stories
 
     conn, ids = conn
     topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")

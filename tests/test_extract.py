@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 import trafilatura
-from newswatch.extract import decode_html, detect_language, extract_article
+from newswatch.extract.article import decode_html, detect_language, extract_article
 
 BODY_HI = "".join(
     f"<p>उत्तर कोरिया और रूस के बीच सैन्य सहयोग पर अनुच्छेद {i}: दोनों देशों के अधिकारियों ने बैठक में हथियारों की "
@@ -53,7 +53,7 @@ def test_language_from_script_share():
 
 
 import pytest  # noqa: E402
-from newswatch.extract import ExtractionError  # noqa: E402
+from newswatch.extract.article import ExtractionError  # noqa: E402
 
 
 @pytest.mark.parametrize("body, content_type, reason", [

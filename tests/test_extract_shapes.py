@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 from newswatch.config import FeedConfig, TopicConfigError, load_topic
-from newswatch.extract import extract_article
-from newswatch.page_meta import parse_time, read_page_meta, text_of, url_of
-from newswatch.textnorm import tokens
+from newswatch.extract.article import extract_article
+from newswatch.extract.page_meta import parse_time, read_page_meta, text_of, url_of
+from newswatch.text.normalize import tokens
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
 IST = ZoneInfo("Asia/Kolkata")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from newswatch.extract import extract_article
-from newswatch.textnorm import tokens
+from newswatch.extract.article import extract_article
+from newswatch.text.normalize import tokens
 
 SET = Path(__file__).resolve().parent / "fixtures" / "extraction"
 PAGES = yaml.safe_load((SET / "expected.yaml").read_text(encoding="utf-8"))

@@ -11,10 +11,11 @@ import psycopg
 import pytest
 import yaml
 from conftest import DEMO_SITE, DEMO_TOPIC, ROOT
-from newswatch import feed_state, pipeline, store
+from newswatch import pipeline, store
 from newswatch.config import HttpSettings, load_topic
 from newswatch.fixture_server import FixtureServer
 from newswatch.records import FeedSpec
+from newswatch.store import feed_validators as feed_state
 from psycopg.rows import dict_row
 
 HINDI_FEED = (DEMO_SITE / "feeds" / "hindi-news.xml").read_bytes()

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from newswatch.config import load_topic
-from newswatch.feeds import parse_feed, plan
+from newswatch.ingest.feeds import parse_feed, plan
+from newswatch.ingest.relevance import RelevanceScorer
 from newswatch.records import FeedSpec
-from newswatch.relevance import RelevanceScorer
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")

@@ -9,10 +9,11 @@ import psycopg
 import pytest
 import regex
 from hostile_site import build, serve, topic_file
-from newswatch import alerts, pipeline
+from newswatch import pipeline
+from newswatch.alerts import outbox as alerts
 from newswatch.config import load_topic
 from newswatch.records import Article, FeedEntry, QuarantineRecord
-from newswatch.sanitize import LIMITS, plain_text
+from newswatch.text.sanitize import LIMITS, plain_text
 from psycopg.rows import dict_row
 
 NOW = datetime(2026, 11, 20, 9, tzinfo=timezone.utc)

@@ -1,7 +1,7 @@
 import base64
 
 import pytest
-from newswatch.google_news import is_google_news, publisher_url
+from newswatch.ingest.google_news import is_google_news, publisher_url
 
 HINDI_URL = ("https://www.hindi-akhbar.example.in/world/"
              "%E0%A4%95%E0%A4%BF%E0%A4%AE-%E0%A4%AA%E0%A5%81%E0%A4%A4%E0%A4%BF%E0%A4%A8-123.html")

@@ -5,7 +5,7 @@ import pytest
 from conftest import DEMO_SITE
 from newswatch.config import HttpSettings
 from newswatch.fixture_server import FixtureServer
-from newswatch.http import FetchError, fetch
+from newswatch.ingest.http import FetchError, fetch
 
 ALLOW = HttpSettings(timeout_s=5, max_bytes=64 * 1024, allow_loopback=True)
 

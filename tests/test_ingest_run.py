@@ -7,7 +7,8 @@ import json
 import psycopg
 import pytest
 from conftest import DEMO_TOPIC
-from newswatch import alerts, pipeline
+from newswatch import pipeline
+from newswatch.alerts import outbox as alerts
 from newswatch.config import load_topic
 from newswatch.records import FeedEntry
 from test_feed_cases import respond

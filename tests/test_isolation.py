@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from conftest import DEMO_TOPIC
 from hostile_site import build, inject_bugs, patch_bugs, serve, topic_file
-from newswatch.extract import extract_article
+from newswatch.extract.article import extract_article
 from newswatch.isolation import guarded
 from psycopg.rows import dict_row
 
@@ -119,7 +119,7 @@ def test_each_crash_of_the_issue_through_the_dag(news_monitor_dag, hostile, db_u
     subjects = [msg["Subject"] for _, msg in sink.messages]
     assert len(subjects) == 1 and "new development" in subjects[0], subjects
     from newswatch.config import load_topic
-    from newswatch.summary import run_summary
+    from newswatch.report.summary import run_summary
 
     with psycopg.connect(db_url) as conn:
         text = run_summary(conn, load_topic(topic))

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from datasketch import MinHash
-from newswatch import minhash
-from newswatch.textnorm import tokens as textnorm_tokens
+from newswatch.dedupe import minhash
+from newswatch.text.normalize import tokens as textnorm_tokens
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "include" / "seed_corpus").glob("*.txt"))
@@ -33,7 +33,7 @@ def test_signatures_are_stable_across_processes():
     """No salted hash(): another interpreter (other PYTHONHASHSEED) gives the same values."""
     text = _texts()[0]
     here = minhash.signatures([text]).values[0]
-    code = ("import sys; from newswatch import minhash; "
+    code = ("import sys; from newswatch.dedupe import minhash; "
             "sys.stdout.write(minhash.signatures([open(sys.argv[1], encoding='utf-8').read()]).values[0].tobytes().hex())")
     out = subprocess.run([sys.executable, "-c", code, str(SEEDS[0])], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"})

@@ -12,11 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from conftest import DEMO_SITE
-from newswatch import http as nw_http
 from newswatch.config import HttpSettings
 from newswatch.fixture_server import FixtureServer
-from newswatch.http import FetchError, check_target, fetch
-from newswatch.netguard import refusal
+from newswatch.ingest import http as nw_http
+from newswatch.ingest.http import FetchError, check_target, fetch
+from newswatch.ingest.netguard import refusal
 from tlsutil import make_ca
 
 LOOPBACK = HttpSettings(timeout_s=2, max_bytes=1 << 20, allow_loopback=True)

@@ -8,11 +8,11 @@ import pytest
 from conftest import ROOT
 from newswatch.claims import novelty
 from newswatch.config import load_topic
-from newswatch.extract import extract_article
+from newswatch.extract.article import extract_article
 from newswatch.records import Article
 from newswatch.seeds import load_topic_seeds
 from newswatch.store import insert_article
-from newswatch.textnorm import content_hash
+from newswatch.text.normalize import content_hash
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 PAGES = ROOT / "include" / "demo" / "site" / "articles"

@@ -21,7 +21,7 @@ import psycopg
 import pytest
 from conftest import DEMO_TOPIC, ROOT, SmtpSink
 from newswatch import pipeline
-from newswatch.embedded_pg import postmaster_pid
+from newswatch.store.embedded_pg import postmaster_pid
 from tlsutil import make_ca
 
 NEWSWATCH = str(Path(sys.executable).parent / "newswatch")
@@ -53,7 +53,7 @@ def test_make_stop_stops_the_embedded_server_after_a_killed_run(tmp_path):
         assert alive(postmaster) and postmaster_pid(pgdata) == postmaster
         assert str(holder.pid) in (pgdata / ".handle_pids.json").read_text()
         # `make clean` would delete under a live server: it refuses instead
-        refused = subprocess.run([PYTHON, "-m", "newswatch.embedded_pg", "assert-stopped", str(pgdata)],
+        refused = subprocess.run([PYTHON, "-m", "newswatch.store.embedded_pg", "assert-stopped", str(pgdata)],
                                  capture_output=True, text=True)
         assert refused.returncode == 1 and "still runs" in refused.stderr
         done = subprocess.run(["make", "-C", str(ROOT), "stop", f"NEWSWATCH_HOME={pgdata.parent}"],
@@ -211,7 +211,7 @@ def test_alerts_lists_message_ids_and_digest_subjects_carry_the_date(db_url, dem
 
 
 def test_two_nights_digests_have_different_subjects():
-    from newswatch.digest import Digest
+    from newswatch.alerts.digest import Digest
 
     nights = [Digest(day=datetime(2026, 11, d, tzinfo=timezone.utc).date()).subject("T") for d in (23, 24)]
     assert nights[0] != nights[1] and nights[0].startswith("[newswatch] 2026-11-23 T: ")

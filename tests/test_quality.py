@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg
 import pytest
-from newswatch import pipeline, quality, store
+from newswatch import pipeline, store
 from newswatch.config import ValidationRules
-from newswatch.data_docs import build_data_docs
+from newswatch.quality import checks as quality
+from newswatch.quality.data_docs import build_data_docs
 from newswatch.records import DedupeBatch, ExtractBatch, FeedEntry, FeedResult, QuarantineRecord
 from psycopg.rows import dict_row
 from test_validate import EN_TEXT, HI_TEXT
@@ -254,7 +255,7 @@ def test_data_docs_are_built_from_the_stored_results(db_url, topic, loaded, tmp_
     ("postgresql://postgres@127.0.0.1:5433/nw_a", "127.0.0.1", None, 5433),
 ])
 def test_the_after_load_suite_reaches_the_database_however_its_url_is_written(given, host, socket, port):
-    from newswatch.quality import _sqlalchemy_url
+    from newswatch.quality.checks import _sqlalchemy_url
     from sqlalchemy.engine import make_url
 
     url = make_url(_sqlalchemy_url(given))
@@ -295,7 +296,7 @@ def test_data_docs_show_hostile_article_values_as_text(db_url, topic, loaded, tm
 
 
 def test_data_docs_replace_only_a_folder_newswatch_built(db_url, tmp_path):
-    from newswatch.data_docs import MARKER
+    from newswatch.quality.data_docs import MARKER
 
     mine = tmp_path / "mine"  # e.g. `newswatch docs --out .`
     mine.mkdir()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from newswatch import devsets, realpages
+from newswatch import devsets
+from newswatch.devsets import realpages
 
 PAGE = ("<html lang='hi'><head><script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
         "\"author\": {\"@type\": \"Person\", \"name\": \"रेखा वर्मा\"}}</script></head><body>"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from newswatch import alerts, pipeline
+from newswatch import pipeline
+from newswatch.alerts import outbox as alerts
 from newswatch.cli import main
-from newswatch.report import _width, report
-from newswatch.summary import run_summary
+from newswatch.report.last_runs import _width, report
+from newswatch.report.summary import run_summary
 from psycopg.rows import dict_row
 
 
@@ -56,7 +57,7 @@ def test_report_shows_runs_quarantine_reasons_and_feed_health(two_runs, demo_top
 
 
 def test_a_failed_run_shows_its_reason_in_the_report_and_the_summary(db_url, demo_topic):
-    from newswatch.quality import BatchRejectedError
+    from newswatch.quality.checks import BatchRejectedError
     from newswatch.records import DedupeBatch, ExtractBatch, QuarantineRecord
 
     pipeline.start_run(demo_topic, "broken", db_url)

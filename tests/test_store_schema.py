@@ -5,10 +5,10 @@ import hashlib
 import psycopg
 import pytest
 from conftest import ROOT
-from newswatch.db import DatabaseEncodingError, check_encoding
-from newswatch.migrate import migrate
 from newswatch.seeds import load_seeds, read_seed
-from newswatch.textnorm import content_hash
+from newswatch.store.db import DatabaseEncodingError, check_encoding
+from newswatch.store.migrate import migrate
+from newswatch.text.normalize import content_hash
 
 SEEDS = ROOT / "include" / "seed_corpus"
 TABLES = {"feeds", "articles", "article_bands", "claims", "alerts", "quarantine", "runs"}
@@ -30,7 +30,7 @@ def test_seed_files_are_the_shared_corpus_byte_for_byte():
 
 
 def test_migrations_create_tables_and_keys_and_are_repeatable(db_url):
-    heads = sorted(p.stem.split("_")[0] for p in (ROOT / "include" / "newswatch" / "migrations" / "versions").glob("0*.py"))
+    heads = sorted(p.stem.split("_")[0] for p in (ROOT / "include" / "newswatch" / "store" / "migrations" / "versions").glob("0*.py"))
     assert migrate(db_url) == heads[-1]  # second time: nothing to do, at the newest revision
     with psycopg.connect(db_url) as conn:
         tables = {r[0] for r in conn.execute(
@@ -44,7 +44,7 @@ def test_migrations_create_tables_and_keys_and_are_repeatable(db_url):
 
 
 def test_non_utf8_database_is_refused(pg_admin_url):
-    from newswatch.db import drop_database, with_database
+    from newswatch.store.db import drop_database, with_database
 
     with psycopg.connect(pg_admin_url, autocommit=True) as admin:
         admin.execute("CREATE DATABASE nw_test_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0")

@@ -9,12 +9,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from newswatch.config import load_topic
-from newswatch.entities import EntityMatcher
+from newswatch.dedupe.stories import assign_stories, core_entities, features, score
+from newswatch.extract.entities import EntityMatcher
 from newswatch.records import Article
 from newswatch.seeds import load_topic_seeds, seed_url
 from newswatch.store import insert_article
-from newswatch.stories import assign_stories, core_entities, features, score
-from newswatch.textnorm import content_hash
+from newswatch.text.normalize import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC = ROOT / "include" / "topics" / "russia_north_korea.yaml"

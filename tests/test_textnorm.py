@@ -1,7 +1,7 @@
 import re
 import unicodedata
 
-from newswatch.textnorm import content_hash, fold_nukta, normalize_text, tokens
+from newswatch.text.normalize import content_hash, fold_nukta, normalize_text, tokens
 
 
 def test_nfc_and_nfd_spellings_compare_equal():

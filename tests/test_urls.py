@@ -1,5 +1,5 @@
 import pytest
-from newswatch.urls import TRACKING_PARAMS, UnsafeUrlError, canonical_url, source_of
+from newswatch.text.urls import TRACKING_PARAMS, UnsafeUrlError, canonical_url, source_of
 
 # Each group: variants of ONE article that must collapse to the first URL's key (given as `key`).
 COLLAPSING_GROUPS = {

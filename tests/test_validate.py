@@ -15,10 +15,10 @@ try:
 except ImportError:  # not installed (editable) yet: use the source tree
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "include"))
 
-from newswatch import validate as validate_module  # noqa: E402
 from newswatch.config import ValidationRules  # noqa: E402
+from newswatch.quality import incoming as validate_module  # noqa: E402
+from newswatch.quality.incoming import validate_batch  # noqa: E402
 from newswatch.records import Article, ValidatedBatch  # noqa: E402
-from newswatch.validate import validate_batch  # noqa: E402
 
 NOW = datetime(2024, 6, 19, 6, 0, tzinfo=timezone.utc)
 IST = timezone(timedelta(hours=5, minutes=30))

@@ -21,7 +21,7 @@ DEFAULT_TOPIC = Path(__file__).resolve().parents[1] / "topics" / "russia_north_k
 
 
 def _deliverer():
-    from newswatch import alerts
+    from newswatch.alerts import outbox as alerts
 
     smtp_url = os.environ.get("NEWSWATCH_SMTP_URL")
     if smtp_url:
@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from newswatch.db import connect
-    from newswatch.migrate import migrate
+    from newswatch.store.db import connect
+    from newswatch.store.migrate import migrate
 
     if args.command == "migrate":
         print(f"schema at revision {migrate()}")
@@ -114,13 +114,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "alerts":
         return _alerts(args, topic)
     if args.command == "report":
-        from newswatch.report import report
+        from newswatch.report.last_runs import report
 
         migrate()
         with connect() as conn:
             print(report(conn, topic.name, runs=args.runs, days=args.days), end="")
         return 0
-    from newswatch.summary import run_summary
+    from newswatch.report.summary import run_summary
 
     with connect() as conn:
         print(run_summary(conn, topic, args.run_id))
@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace, topic) -> int:
     import psycopg
 
     from newswatch import pipeline
-    from newswatch.quality import BatchRejectedError, StoredDataError
+    from newswatch.quality.checks import BatchRejectedError, StoredDataError
 
     run_id = pipeline.new_run_id()
     try:
@@ -165,9 +165,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _alerts(args: argparse.Namespace, topic) -> int:
-    from newswatch import alerts
-    from newswatch.db import connect
-    from newswatch.migrate import migrate
+    from newswatch.alerts import outbox as alerts
+    from newswatch.store.db import connect
+    from newswatch.store.migrate import migrate
 
     migrate()
     with connect() as conn:
@@ -213,9 +213,9 @@ def _devset(args: argparse.Namespace) -> int:
 def _docs(args: argparse.Namespace) -> int:
     import webbrowser
 
-    from newswatch.data_docs import build_data_docs
-    from newswatch.db import connect
-    from newswatch.migrate import migrate
+    from newswatch.quality.data_docs import build_data_docs
+    from newswatch.store.db import connect
+    from newswatch.store.migrate import migrate
 
     migrate()
     topic = load_topic(args.topic).name if args.topic else None

@@ -96,7 +96,7 @@ class FeedConfig(Strict):
     @classmethod
     def _http_url(cls, url: str) -> str:
         """Everything a fetch would refuse, refused here: `check` says so before `run` does."""
-        from newswatch.urls import UnsafeUrlError, canonical_url
+        from newswatch.text.urls import UnsafeUrlError, canonical_url
 
         if not url.startswith(("http://", "https://")):
             raise ValueError("feed url must start with http:// or https://")
@@ -159,7 +159,7 @@ class HttpSettings(Strict):
 class DedupeSettings(Strict):
     """Near-duplicate dedupe (MinHash-LSH) and story grouping thresholds; tuned on the labelled
     set in tests/fixtures/dedupe/. Changing shingle_size, bands or rows changes the stored band
-    hashes: the index must then be rebuilt (newswatch.dedupe.reindex)."""
+    hashes: the index must then be rebuilt (newswatch.dedupe.layers.reindex)."""
 
     shingle_size: int = Field(default=3, ge=1, le=8)  # words per shingle
     bands: int = Field(default=42, ge=1)  # LSH bands x rows <= 128 permutations

@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 from newswatch.config import load_topic
-from newswatch.db import connect, newswatch_home
 from newswatch.fixture_server import FixtureServer
-from newswatch.migrate import migrate
+from newswatch.report.summary import run_summary
 from newswatch.seeds import load_topic_seeds
-from newswatch.summary import run_summary
+from newswatch.store.db import connect, newswatch_home
+from newswatch.store.migrate import migrate
 
 INCLUDE = Path(__file__).resolve().parents[1]
 DEMO_TOPIC = INCLUDE / "demo" / "topic.yaml"

@@ -13,26 +13,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
-from newswatch import (
-    accounting,
-    alerts,
-    dedupe,
-    feed_health,
-    feed_state,
-    feeds,
-    quarantine_store,
-    run_state,
-    store,
-    stories,
-)
+from newswatch import store
+from newswatch.alerts import outbox as alerts
+from newswatch.alerts.digest import build_digest
 from newswatch.claims import novelty
 from newswatch.config import Topic
-from newswatch.db import connect
-from newswatch.digest import build_digest
-from newswatch.http import FetchError, fetch
+from newswatch.dedupe import layers as dedupe
+from newswatch.dedupe import stories
+from newswatch.extract.pages import fetch_articles
+from newswatch.ingest import feed_health, feeds
+from newswatch.ingest.http import FetchError, fetch
+from newswatch.ingest.relevance import RelevanceScorer
 from newswatch.isolation import guarded
-from newswatch.migrate import migrate
-from newswatch.pages import fetch_articles
+from newswatch.quality import accounting
 from newswatch.records import (
     DedupeBatch,
     ExtractBatch,
@@ -42,9 +35,13 @@ from newswatch.records import (
     SendResult,
     ValidatedBatch,
 )
-from newswatch.relevance import RelevanceScorer
 from newswatch.run_stats import run_stats
 from newswatch.seeds import load_topic_seeds
+from newswatch.store import feed_validators as feed_state
+from newswatch.store import quarantine as quarantine_store
+from newswatch.store import run_state
+from newswatch.store.db import connect
+from newswatch.store.migrate import migrate
 
 log = logging.getLogger("newswatch")
 
@@ -102,7 +99,7 @@ def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedR
     """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised
     (an unexpected exception too: newswatch.isolation). A 304, or a body identical to the last
     one loaded (hosts that send no validators), costs no parsing. The fetch's validators ride
-    in the result and take effect when the load stores its entries (newswatch.feed_state)."""
+    in the result and take effect when the load stores its entries (newswatch.store.feed_validators)."""
     started = time.perf_counter()
     fetched_at = utcnow()
     with connect(db_url) as conn:
@@ -159,7 +156,7 @@ class AllFeedsFailedError(RuntimeError):
 
 
 def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | None = None) -> ExtractBatch:
-    """Fetch and extract the page of every relevant entry not known already (newswatch.pages)."""
+    """Fetch and extract the page of every relevant entry not known already (newswatch.extract.pages)."""
     if results and all(r.status == "error" for r in results):
         reasons = "; ".join(f"{r.feed_name or r.feed_url}: [{r.error_class}] {r.error}" for r in results)
         with connect(db_url) as conn:
@@ -189,11 +186,11 @@ def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | N
 def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None = None, *,
              results: list[FeedResult] | None = None, extracted: ExtractBatch | None = None) -> ValidatedBatch:
     """Validate every article about to be stored (new ones and republications) row by row, then
-    judge the batch as a whole (newswatch.quality). Both results are stored with the run. A
+    judge the batch as a whole (newswatch.quality.checks). Both results are stored with the run. A
     broken batch is rejected here, before load: the run is recorded failed with the reason and
     BatchRejectedError is raised, so nothing of it is loaded."""
-    from newswatch import quality
-    from newswatch.validate import validate_batch  # Great Expectations: import only when used
+    from newswatch.quality import checks as quality
+    from newswatch.quality.incoming import validate_batch  # Great Expectations: import only when used
 
     results, extracted = results or [], extracted or ExtractBatch()
     to_store = batch.new + [d.article for d in batch.duplicates if d.article is not None]
@@ -229,7 +226,7 @@ def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None =
 def check_stored(topic: Topic, run_id: str, db_url: str | None = None) -> dict:
     """The after-load suite against the stored tables; results stored with the run. An
     inconsistency marks the run failed and raises StoredDataError."""
-    from newswatch import quality
+    from newswatch.quality import checks as quality
 
     with timed(db_url, topic, run_id, "check_stored"):
         with connect(db_url) as conn:
@@ -353,7 +350,7 @@ def send_alerts(topic: Topic, run_id: str, deliver: alerts.Deliver, db_url: str 
 
 def finish_run(topic: Topic, run_id: str, db_url: str | None = None) -> str:
     """Mark the run done and return its readable summary."""
-    from newswatch.summary import run_summary
+    from newswatch.report.summary import run_summary
 
     with connect(db_url) as conn:
         store.merge_run(conn, store.run_pk(conn, topic.name, run_id), status="success", finished=True)

@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from newswatch import sanitize
+from newswatch.text import sanitize
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -58,7 +58,7 @@ class FeedEntry(Record):
     """One feed item that passed parsing and relevance, before its page is fetched."""
 
     feed_url: str
-    position: int = -1  # its index in the feed document: the ledger's key (newswatch.accounting)
+    position: int = -1  # its index in the feed document: the ledger's key (newswatch.quality.accounting)
     guid: str
     url: str  # canonical URL: the key
     raw_url: str  # the absolute link as published: what we fetch (sites may not answer the canonical form)
@@ -114,7 +114,7 @@ class FeedResult(Record):
     warnings: list[str] = Field(default_factory=list)
     elapsed_s: float = 0.0
     # What the next conditional GET should send. They take effect only when the load has
-    # stored or quarantined this feed's entries (newswatch.feed_state): a crash before that
+    # stored or quarantined this feed's entries (newswatch.store.feed_validators): a crash before that
     # leaves the last loaded state, so the next run reads the feed in full again.
     etag: str | None = None
     last_modified: str | None = None
@@ -123,7 +123,7 @@ class FeedResult(Record):
 
 class Article(Record):
     """An extracted article, ready for dedupe, validation and load. Every field is what it
-    claims to be (newswatch.sanitize): optional URLs http(s) or none, text fields plain text,
+    claims to be (newswatch.text.sanitize): optional URLs http(s) or none, text fields plain text,
     lengths bounded; the content hash is of the text as stored. The key fields (url, language)
     are judged by the incoming suite, which quarantines a bad one with the reason."""
 
@@ -186,8 +186,8 @@ class Article(Record):
 
     @model_validator(mode="after")
     def _derived(self) -> "Article":
-        from newswatch.textnorm import content_hash
-        from newswatch.urls import source_of
+        from newswatch.text.normalize import content_hash
+        from newswatch.text.urls import source_of
 
         if not self.content_hash:
             self.content_hash = content_hash(self.text)
@@ -203,7 +203,7 @@ class DuplicateDecision(Record):
     raw_url: str | None = None  # the link as the feed wrote it, when that differs
     guid: str | None = None
     title: str
-    feed_url: str | None = None  # the entry it decides on (newswatch.accounting)
+    feed_url: str | None = None  # the entry it decides on (newswatch.quality.accounting)
     entry_position: int | None = None
     layer: Literal["url", "guid", "content_hash", "minhash"]
     duplicate_of_id: int | None = None  # stored article id, when the original is stored

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 
 from newswatch.config import DedupeSettings, SeedCorpusError, Topic
-from newswatch.entities import EntityMatcher
+from newswatch.extract.entities import EntityMatcher
 from newswatch.records import Article
 from newswatch.store import insert_article, seed_ids, unindexed_ids
 
@@ -84,7 +84,7 @@ def load_seeds(conn: psycopg.Connection, topic: str, seed_dir: Path,
     """Insert the seeds that are not stored yet and index every seed of the topic that is not
     in the near-duplicate index (also those stored before it existed). Returns (inserted now,
     seeds in the folder)."""
-    from newswatch.dedupe import index_articles  # dedupe imports store; keep this module light
+    from newswatch.dedupe.layers import index_articles  # dedupe imports store; keep this module light
 
     paths = seed_paths(seed_dir)
     articles = [read_seed(topic, path, matcher) for path in paths]  # every file readable, or none stored
@@ -97,7 +97,7 @@ def load_topic_seeds(conn: psycopg.Connection, topic: Topic) -> tuple[int, int]:
     """The topic's seed corpus, with its gazetteer entities, indexed, grouped into stories, and
     its claims stored as known: the one way every caller stores seeds."""
     from newswatch.claims.novelty import assess_seeds
-    from newswatch.stories import assign_stories
+    from newswatch.dedupe.stories import assign_stories
 
     result = load_seeds(conn, topic.name, topic.seed_path(), EntityMatcher(topic.gazetteer), topic.dedupe)
     assign_stories(conn, topic, seed_ids(conn, topic.name))

@@ -54,7 +54,7 @@ class FailureEmail(BaseNotifier):
                          html_content=f"<pre>{html.escape(text)}</pre>").notify(context)
             log.info("failure email sent through %s to %s: %s", SMTP_CONN_ID, to, subject)
             return
-        from newswatch.alerts import outbox_deliverer
+        from newswatch.alerts.outbox import outbox_deliverer
 
         msg = EmailMessage()
         msg["Subject"], msg["From"], msg["To"] = subject, topic.sender, ", ".join(to)
@@ -111,7 +111,7 @@ def _run_bugs(topic: Any, context: Any) -> list[dict]:
     """The run's isolated bugs as its stats record them (none if the database cannot say)."""
     try:
         from newswatch import store
-        from newswatch.db import connect
+        from newswatch.store.db import connect
 
         run_id = context.get("run_id") or getattr(context.get("dag_run"), "run_id", None)
         url = _existing_database()
@@ -130,8 +130,8 @@ def _existing_database() -> str | None:
     to write an email."""
     import os
 
-    from newswatch.db import newswatch_home
-    from newswatch.embedded_pg import postmaster_pid
+    from newswatch.store.db import newswatch_home
+    from newswatch.store.embedded_pg import postmaster_pid
 
     from newswatch_airflow.conn_ids import DB_CONN_ID
     from newswatch_airflow.settings import _connection, database_url
@@ -145,7 +145,7 @@ def _mark_run_failed(topic: Any, context: Any) -> None:
     """A run that failed where no stage recorded it (a crash, a timeout) is marked failed too."""
     try:
         from newswatch import store
-        from newswatch.db import connect
+        from newswatch.store.db import connect
 
         from newswatch_airflow.settings import database_url
 

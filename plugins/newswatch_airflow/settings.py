@@ -18,9 +18,9 @@ from newswatch.config import Topic, load_topic
 from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
 
 if TYPE_CHECKING:
-    from newswatch.alerts import Deliver
+    from newswatch.alerts.outbox import Deliver
 
-# newswatch.db and newswatch.alerts (psycopg, Jinja2) are imported inside the functions:
+# newswatch.store.db and newswatch.alerts.outbox (psycopg, Jinja2) are imported inside the functions:
 # the DAG file imports this module at parse time.
 
 DEFAULT_TOPIC = Path(__file__).resolve().parents[2] / "include" / "topics" / "russia_north_korea.yaml"
@@ -38,14 +38,14 @@ def _connection(conn_id: str):
 
 
 def database_url() -> str:
-    from newswatch.db import database_url as newswatch_database_url
+    from newswatch.store.db import database_url as newswatch_database_url
 
     conn = _connection(DB_CONN_ID)
     return newswatch_database_url(conn.get_uri() if conn else None)
 
 
 def deliverer() -> "Deliver":
-    from newswatch import alerts
+    from newswatch.alerts import outbox as alerts
 
     if _connection(SMTP_CONN_ID) is None:
         return alerts.outbox_deliverer()

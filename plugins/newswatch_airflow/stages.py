@@ -17,7 +17,8 @@ Json = dict[str, Any]
 
 
 def start_run() -> int:
-    from newswatch import pipeline, run_state
+    from newswatch import pipeline
+    from newswatch.store import run_state
 
     topic, run_id, db = stage_context()
     return pipeline.start_run(topic, run_id, db, owner=run_state.AIRFLOW)  # closes runs left running
@@ -67,7 +68,8 @@ def dedupe(extracted: Json) -> Json:
 
 def validate(deduped: Json, extracted: Json, results: list[Json]) -> Json:
     from airflow.sdk.exceptions import AirflowFailException
-    from newswatch import pipeline, quality
+    from newswatch import pipeline
+    from newswatch.quality import checks as quality
 
     topic, run_id, db = stage_context()
     try:
@@ -90,7 +92,8 @@ def load(results: list[Json], extracted: Json, deduped: Json, validated: Json) -
 
 def check_stored() -> Json:
     from airflow.sdk.exceptions import AirflowFailException
-    from newswatch import pipeline, quality
+    from newswatch import pipeline
+    from newswatch.quality import checks as quality
 
     try:
         return pipeline.check_stored(*stage_context())

@@ -16,8 +16,8 @@ import socket
 import psycopg
 import yaml
 from conftest import DEMO_LOADED_CASES, ROOT, fresh_database, newswatch_dag_env, smtp_sink_server
-from newswatch.migrate import migrate
-from newswatch.urls import canonical_url
+from newswatch.store.migrate import migrate
+from newswatch.text.urls import canonical_url
 from newswatch_airflow.conn_ids import FETCH_POOL
 from psycopg.rows import dict_row
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 import regex
 
 from newswatch.config import Topic
-from newswatch.textnorm import normalize_text, tokens
+from newswatch.text.normalize import normalize_text, tokens
 
 
 def _folded_keys(table: dict[str, int]) -> dict[str, int]:

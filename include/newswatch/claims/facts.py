@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from newswatch.textnorm import normalize_text
+from newswatch.text.normalize import normalize_text
 
 DATA = Path(__file__).with_name("data")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import regex
 
-from newswatch.textnorm import NUKTA
+from newswatch.text.normalize import NUKTA
 
 _NOT_LETTER_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
 _NOT_LETTER_AFTER = r"(?![\p{L}\p{M}\p{N}])"

@@ -24,9 +24,9 @@ from functools import cached_property
 import numpy as np
 import psycopg
 
-from newswatch import store_claims
 from newswatch.claims.representation import Embedder, from_bytes
 from newswatch.claims.verification import Facts, combined, facts
+from newswatch.store import claims as store_claims
 
 CELLS_FROM = 5000  # claims of a topic before cells are used
 PROBE, FILE_UNDER = 8, 2  # cells a query looks in; cells a claim is filed under

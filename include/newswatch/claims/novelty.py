@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from newswatch import store, store_claims
+from newswatch import store
 from newswatch.claims import matching
 from newswatch.claims.explain import explain
 from newswatch.claims.extractor import ClaimExtractor
@@ -46,6 +46,7 @@ from newswatch.claims.verification import (
     weighed,
 )
 from newswatch.config import ClaimSettings, Topic
+from newswatch.store import claims as store_claims
 
 STORY_ARTICLES = 40  # earlier articles of the story compared with (the seeds, then the newest)
 AGREE_SLACK = 0.02  # an agreeing known claim this much less near than a differing one still wins

@@ -19,7 +19,7 @@ import regex
 
 from newswatch.claims.concepts import stem
 from newswatch.claims.facts import Lexicon, lexicon
-from newswatch.textnorm import normalize_text
+from newswatch.text.normalize import normalize_text
 
 # words (letters with their marks), digit groups (4,512 / 1,50,000 / 3.5), and % as a word
 _TOKEN = regex.compile(r"\d+(?:,\d+)*(?:\.\d+)?|%|[\p{L}\p{M}]+(?:'[\p{L}]+)?")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from newswatch.claims.concepts import ConceptIndex, stem
 from newswatch.config import ClaimSettings
-from newswatch.textnorm import tokens
+from newswatch.text.normalize import tokens
 
 SHINGLE_SIZE = 4
 

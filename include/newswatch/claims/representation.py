@@ -23,7 +23,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from newswatch.textnorm import normalize_text, tokens
+from newswatch.text.normalize import normalize_text, tokens
 
 
 @runtime_checkable

@@ -22,7 +22,7 @@ import regex
 
 from newswatch.claims.facts import lexicon
 from newswatch.claims.numbers import Quantity, quantities, tokens_of
-from newswatch.textnorm import tokens
+from newswatch.text.normalize import tokens
 
 RESTATES, CONFIRMS, UPDATE, CONTRADICTS, NEW = "restates", "confirms", "update", "contradicts", "new"
 CATEGORIES = (NEW, UPDATE, CONTRADICTS, CONFIRMS, RESTATES)

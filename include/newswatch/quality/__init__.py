@@ -1,0 +1,1 @@
+"""Checks on the data: the incoming GX suite, batch and stored checks, the entry ledger, Data Docs."""

@@ -1,0 +1,124 @@
+"""The run summary a person reads at the end of the demo, the CLI run and the DAG's last task."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import psycopg
+from psycopg.rows import dict_row
+
+from newswatch import isolation, store
+from newswatch.config import Topic
+from newswatch.ingest.feed_health import FAILING_LONG
+from newswatch.quality import checks as quality
+from newswatch.store import quarantine as quarantine_store
+
+
+def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = None) -> str:
+    run = store.get_run(conn, topic.name, run_id)
+    if run is None:
+        return f"no run recorded for topic {topic.name}"
+    s = run["stats"]
+    lines = [f"newswatch run {run['run_id']} · topic {topic.name} · {run['status']}"]
+    if s.get("failure"):
+        lines.append(f"  ✗ failed in {s['failure']['stage']}: {s['failure']['reason']}")
+    lines += isolation.bug_lines(s.get("bugs", []))
+    failed = s.get("feed_errors", [])
+    lines.append(f"feeds: {s.get('feeds_ok', 0)} ok, {s.get('feeds_not_modified', 0)} not modified, "
+                 f"{s.get('feeds_failed', 0)} failed (of {s.get('feeds_planned', 0)} due, "
+                 f"{s.get('feeds_configured', 0)} configured)")
+    for err in failed:
+        lines.append(f"  ✗ {err['feed']}: [{err['class']}] {err['error']}")
+    for feed in store.feeds_failing_since(conn, topic.name, datetime.now(timezone.utc) - FAILING_LONG):
+        lines.append(f"  ✗✗ {feed['name']} failing since {feed['failing_since']:%Y-%m-%d %H:%M} UTC "
+                     f"({feed['consecutive_failures']} failures; next try {feed['next_fetch_after']:%Y-%m-%d %H:%M} UTC)")
+    for warn in s.get("feed_warnings", []):
+        lines.append(f"  ! {warn['feed']}: {warn['warning']}")
+    lines.append(f"entries: {s.get('entries_seen', 0)} seen: {s.get('entries_relevant', 0)} relevant, "
+                 f"{s.get('entries_irrelevant', 0)} not relevant to the topic, "
+                 f"{s.get('entries_unusable', 0)} unusable (quarantined)")
+    lines += ledger_lines(s)
+    lines.append(f"seeds: {s.get('seeds_total', 0)} in corpus ({s.get('seeds_inserted', 0)} stored this run)")
+    lines.append(f"duplicates: {s.get('duplicates', 0)} {s.get('duplicates_by_layer', {})}")
+    for dup in s.get("duplicate_details", []):
+        how = dup["layer"] if not dup.get("rule") else f"{dup['layer']}: {dup['rule']} {dup['similarity']:.2f}"
+        lines.append(f"  = {dup['title'][:70]} · {dup['url']}\n      [{how}] duplicates {dup['of']}")
+    with conn.cursor(row_factory=dict_row) as cur:
+        quarantined = quarantine_store.quarantine_of_run(conn, run["id"])
+        lines.append(f"quarantined: {len(quarantined)}")
+        for q in quarantined:
+            mark = "⚠ bug" if q["reason_class"] == "bug" else "⊘"
+            lines.append(f"  {mark} [{q['stage']}] {q['item_key']}: {q['reason']}")
+        for q in quarantine_store.resolved_in_run(conn, run["id"]):
+            lines.append(f"  ✓ resolved: {q['item_key']} (refused since run {q['first_run_id']}: "
+                         f"{q['reason'][:80]}) loaded now as article {q['resolved_by_article_id']}")
+        cur.execute("""SELECT count(*) FILTER (WHERE duplicate_of IS NULL) AS new,
+                              count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS dup FROM articles
+                       WHERE run_id = %s""", (run["id"],))
+        counts = cur.fetchone()
+        lines.append(f"loaded: {counts['new']} new articles, {counts['dup']} republications stored as duplicates")
+        lines += novelty_lines(conn, run["id"], s)
+        lines += validation_lines(conn, run["id"])
+        cur.execute("""SELECT id, kind, status, subject, destination, last_error, message_id FROM alerts
+                       WHERE run_id = %s""", (run["id"],))
+        alerts = cur.fetchall()
+    if not alerts:
+        lines.append("alert: none (nothing new)")
+    for alert in alerts:
+        where = alert["destination"] or f"pending ({alert['last_error'] or 'not sent yet'})"
+        if alert["status"] == "sending":  # its sender died mid-send: see newswatch alerts
+            where = "IN DOUBT: the sender stopped mid-send; check the mailbox, then `newswatch alerts`"
+        lines.append(f"alert #{alert['id']} ({alert['kind']}) {alert['status']}: {alert['subject']} → {where} "
+                     f"[Message-ID {alert['message_id']}]")
+    durations = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(run["durations"].items()))
+    if durations:
+        lines.append(f"durations: {durations}")
+    return "\n".join(lines)
+
+
+def ledger_lines(stats: dict) -> list[str]:
+    """Per feed: seen = not relevant + quarantined + duplicates + loaded (newswatch.quality.accounting)."""
+    feeds = stats.get("feeds_ledger") or {}
+    if not feeds:
+        return []
+    problems = (stats.get("accounting") or {}).get("problems") or []
+    lines = [f"entry accounting: {'every entry in one bucket' if not problems else 'COUNTS DO NOT ADD UP'} "
+             "(seen = not relevant + quarantined + duplicates + loaded)"]
+    for url, c in feeds.items():
+        lines.append(f"  {url}: {c['seen']} = {c['irrelevant']} + {c['quarantined']} + {c['duplicates']} + {c['loaded']}")
+    lines += [f"  ✗ {problem}" for problem in problems]
+    return lines
+
+
+def validation_lines(conn: psycopg.Connection, run: int) -> list[str]:
+    """One line per suite stored with the run, naming what failed."""
+    lines = []
+    for v in quality.results_of_run(conn, run):
+        what = "batch checks passed" if v["suite"] == "incoming_batch" else "expectations met"
+        if not v["evaluated"]:
+            lines.append(f"validation {v['suite']}: nothing to validate")
+            continue
+        lines.append(f"validation {v['suite']}: {v['evaluated'] - v['failed']} of {v['evaluated']} {what}")
+        for name, item in v["summary"].items():
+            if item.get("success", True):
+                continue
+            detail = item.get("message") or f"{item.get('unexpected_count', 0)} row(s)"
+            lines.append(f"  ✗ {name}: {detail}")
+    return lines
+
+
+def novelty_lines(conn: psycopg.Connection, run: int, stats: dict) -> list[str]:
+    """Which new articles are new developments (in the digest) and why the others are not."""
+    rows = store.novelty_of_run(conn, run)
+    if not rows:
+        return []
+    new = [r for r in rows if r["is_new_development"]]
+    lines = [f"new developments: {len(new)} of {len(rows)} new articles ({stats.get('new_stories', 0)} new "
+             f"stories; {stats.get('claims_new', 0)} new claims of {stats.get('claims_extracted', 0)})"]
+    for row in rows:
+        novelty = row["novelty"] or {}
+        mark = "★" if row["is_new_development"] else "○ not alerted:"
+        nearest = novelty.get("nearest") or {}
+        against = f"; nearest known: {nearest['title'][:60]} ({nearest['why']})" if nearest.get("title") else ""
+        lines.append(f"  {mark} {row['title'][:70]} — {novelty.get('why', '?')}{against}")
+    return lines
