@@ -4,7 +4,8 @@ facts agree? Numbers (with their units), polarity (negation, denial), modality a
 speaker. The words are data (`claims/data/facts_<lang>.yaml`), read by `newswatch.claims.facts`.
 
 `facts(text, language)` reads a claim's facts once; `compare(known, new)` says what changed;
-`categorize` turns a match and its comparison into one of the categories:
+`categorize` names the category a match and its comparison give (`judging` decides it from the
+scorer's probabilities; the categories):
 
 - **restates**: known, the facts agree (not alerted);
 - **confirms**: known, the facts agree, and another named source says it now;
@@ -252,27 +253,14 @@ class Verdict:
     """The category of a new claim and what it rests on."""
 
     category: str
-    similarity: float = 0.0
+    similarity: float = 0.0  # of the match: P(match) (judging)
     matched: object | None = None  # the known unit it was judged against
     change: Change = field(default_factory=Change)
+    same: float = 0.0  # P(same proposition) of the match (judging; 0 when not scored)
 
     @property
     def alerted(self) -> bool:
         return self.category in ALERTED
-
-
-MODALITY_MARGIN = 0.05  # a change of modality counts only this far above the threshold
-NEGATION_MARGIN = 0.03  # and a bare negation (no denial word) this far
-
-
-def weighed(change: Change, similarity: float, threshold: float) -> Change:
-    """The change as evidence: a tense or a hedge ("will", "expected", future forms) differs
-    between many restatements of one claim, and a "not" often belongs to another clause ("not
-    very sophisticated"), so these count only for a close match; a denial word always counts."""
-    modality = change.modality if similarity >= threshold + MODALITY_MARGIN else None
-    polarity = change.polarity if change.denial or similarity >= threshold + NEGATION_MARGIN else None
-    return Change(numbers=change.numbers, polarity=polarity, denial=change.denial and bool(polarity),
-                  modality=modality, predicates=change.predicates)
 
 
 def categorize(similarity: float, change: Change, threshold: float, speakers_differ: bool | None) -> str:
@@ -285,9 +273,3 @@ def categorize(similarity: float, change: Change, threshold: float, speakers_dif
     if change.conflicts:
         return UPDATE
     return CONFIRMS if speakers_differ else RESTATES
-
-
-def same_claim_score(similarity: float, change: Change, penalty: float, threshold: float) -> float:
-    """How likely the two say the same thing: the match's similarity, lowered when a fact
-    differs (what bench/claims.py measures AUC and F1 on)."""
-    return similarity - penalty if weighed(change, similarity, threshold).conflicts else similarity
