@@ -160,7 +160,7 @@ def main() -> None:
     same = np.asarray([p["kind"] in SAME_KINDS for p in tune], dtype=float)
     xm = np.vstack([scoring.match_features(c, a, b, scoring.same_source(a.speaker, b.speaker), weights)
                     for c, (a, b) in zip(cosines, sides)])
-    close = xm[:, scoring.MATCH_FEATURES.index("containment")]
+    close = [scoring.closeness(a, b, x) for (a, b), x in zip(sides, xm)]
     xa = np.vstack([scoring.agree_features(scoring.score(c, a, b, weights=weights).change, k)
                     for c, (a, b), k in zip(cosines, sides, close)])
     out = dict(base)

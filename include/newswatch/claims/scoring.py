@@ -188,16 +188,17 @@ def shared_number(a: Facts, b: Facts) -> bool:
 
 
 def same_source(a: str | None, b: str | None) -> bool | None:
-    """Whether two speakers are one source: verification's word overlap, and across scripts the
-    overlap of the names' consonant skeletons (पुतिन / Putin); None when either is unnamed."""
+    """Whether two speakers are one source: verification's word overlap within a script; across
+    scripts the same when their words' consonant skeletons overlap (पुतिन / Putin), else
+    unknown (a title translated, "गृह मंत्रालय" / "home ministry", shares no skeleton)."""
     verdict = same_speaker(a, b)
     if verdict is not None or not a or not b:
         return verdict
     ka = {s for w in tokens(a) if len(s := skeleton(w)) >= 2}
     kb = {s for w in tokens(b) if len(s := skeleton(w)) >= 2}
-    if not ka or not kb:
-        return None
-    return len(ka & kb) / min(len(ka), len(kb)) >= 0.5
+    if ka and kb and len(ka & kb) / min(len(ka), len(kb)) >= 0.5:
+        return True
+    return None
 
 
 def match_features(cosine: float, a: Side, b: Side, speakers: bool | None, weights: Weights) -> np.ndarray:
@@ -210,12 +211,22 @@ def match_features(cosine: float, a: Side, b: Side, speakers: bool | None, weigh
 
 
 def agree_features(change: Change, close: float) -> np.ndarray:
-    """The change, and each kind of change times how close the wording is (IDF containment): a
+    """The change, and each kind of change times how close the wording is (`closeness`): a
     tense or a "not" that differs between two loosely worded restatements is often another
     clause's; between two near-identical sentences it is the edit."""
     negation = bool(change.polarity) and not change.denial
     kinds = [float(bool(change.numbers)), float(change.denial), float(negation), float(bool(change.modality))]
     return np.asarray(kinds + [float(bool(change.predicates))] + [k * close for k in kinds], dtype=float)
+
+
+def closeness(a: Side, b: Side, features: np.ndarray) -> float:
+    """How near the wording is, for weighing a change: the IDF containment within a language;
+    across scripts (where containment meets only names and loanwords) the larger of it and the
+    share of names met."""
+    contained = float(features[MATCH_FEATURES.index("containment")])
+    if pair_kind(a.language, b.language) != "hi-en":
+        return contained
+    return max(contained, float(features[MATCH_FEATURES.index("names")]))
 
 
 def score(cosine: float, known: Side, new: Side, speakers: bool | None = None,
@@ -228,7 +239,7 @@ def score(cosine: float, known: Side, new: Side, speakers: bool | None = None,
     change = compare(known.facts, new.facts, known.sentence, new.sentence)
     features = match_features(cosine, known, new, speakers, weights)
     match = weights.match.probability(features)
-    agree = weights.agree.probability(agree_features(change, features[MATCH_FEATURES.index("containment")]))
+    agree = weights.agree.probability(agree_features(change, closeness(known, new, features)))
     return Score(match, agree, change)
 
 
