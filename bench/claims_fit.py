@@ -171,6 +171,13 @@ def main() -> None:
         gates = ({names.index(f"cos_{k}"): names.index(k) for k in scoring.PAIR_KINDS} if name == "match" else None)
         l2 = choose_l2(x[rows], y[rows], w, gates)
         coef, bias = fit_logistic(x[rows], y[rows], w, l2, gates)
+        if name == "agree":  # a changed fact never makes agreement likelier: such weights are 0
+            keep = np.ones(len(names), bool)
+            while (coef[keep] > 0).any():
+                keep &= ~(coef > 0)
+                sub, bias = fit_logistic(x[rows][:, keep], y[rows], w, l2)
+                coef = np.zeros(len(names))
+                coef[keep] = sub
         out[name] = {"weights": {n: round(float(v), 4) for n, v in zip(names, coef)}, "bias": round(bias, 4),
                      "l2": l2, "pairs": int(rows.sum())}
         print(name, out[name], file=sys.stderr)

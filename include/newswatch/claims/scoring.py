@@ -183,8 +183,12 @@ def content(side: Side) -> str:
 
 
 def shared_number(a: Facts, b: Facts) -> bool:
+    """Both state one number of one thing ("three soldiers" and "three bridges" share none); a
+    year is background, and a unit only one side names (or across languages) does not differ."""
     counts = [q for q in a.numbers if q.unit != "year"]
-    return any(q.same_as(k) for q in b.numbers if q.unit != "year" for k in counts)
+    across = a.language != b.language
+    return any(q.same_as(k) and (across or q.unit is None or k.unit is None or q.unit == k.unit)
+               for q in b.numbers if q.unit != "year" for k in counts)
 
 
 def same_source(a: str | None, b: str | None) -> bool | None:

@@ -21,8 +21,8 @@ from functools import lru_cache
 
 import regex
 
-from newswatch.claims.facts import lexicon
 from newswatch.claims.concepts import stem
+from newswatch.claims.facts import lexicon
 from newswatch.claims.numbers import Quantity, quantities, tokens_of
 from newswatch.textnorm import tokens
 
