@@ -5,19 +5,15 @@ newswatch.claims_devset with texts from $NEWSWATCH_REALTEXT) when it is there, i
 and its held-out part reported apart; else our own pairs (tests/fixtures/claims/pairs.yaml,
 written by us, all in-sample). Figures per part:
 
-  auc_all / auc_within / auc_across  same-claim AUC of the configured score (similarity, minus
-              conflict_penalty when verification finds a changed fact), all pairs, pairs within a
-              language, Hindi–English pairs
-  f1          same-claim F1 at the configured threshold (same: similarity ≥ new_threshold and no
-              fact changed)
+  auc_all / auc_within / auc_across  same-claim AUC of P(same) (newswatch.claims.scoring, the
+              pipeline's scorer), all pairs, pairs within a language, Hindi–English pairs
+  auc_cosine_only / auc_match_only  the same of the e5 cosine alone and of P(match) alone
+  f1          same-claim F1 of the categories judging gives (same: restates or confirms), at the
+              configured new_threshold / same_threshold, a pair below candidate_floor is new
   accuracy_<kind>  share of pairs of each kind whose category is the labelled one (the known claim
               a, the new claim b)
   changed_number_or_denial_restates  share of changed-number and denial pairs judged "restates"
-  alternatives  auc_all of other representations, each with the same verification on top:
-              chargram, the concept fingerprint (the old measure), e5 of the whole sentence, e5 of
-              the content with the query prefix, e5 content (configured: passage prefix), with the
-              cross-language offset, and with chargram as the larger within a language
-  best_threshold  the threshold with the best F1 on the part (in-sample on what it is chosen on)
+  best_same_threshold  the P(same) threshold with the best F1 on the part (in-sample on it)
   numbers_ours / numbers_number_parser  phrases of tests/fixtures/claims/numbers.yaml read right
   dates_ours / dates_dateparser  Hindi dates of tests/fixtures/claims/dates.yaml read right (and ms)
   claims_per_s  claims judged per second (facts, embedding, matching, verification) on one core
