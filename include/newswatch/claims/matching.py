@@ -1,10 +1,9 @@
 """Matching: the known statements most like each new claim, from representations stored once.
 
-Similarity is the cosine of the two content embeddings, plus `cross_language_offset` when the
-languages differ (a translation scores a few hundredths lower than a same-language restatement
-with e5) and plus `language_offsets[lang]` when both are in `lang` (e5 puts any two Hindi
-claims of one topic closer than two English ones: -0.05 for Hindi), capped at 1. Both were
-tuned on the real-text dev set's tuning part (bench/claims.py prints the held-out figures).
+Similarity here is the cosine of the two content embeddings (capped at 1); candidates at or
+above `claims.candidate_floor` go to `judging`, whose scorer (`scoring`) weighs the language
+pair, the words and the facts. `Offsets` can still add a constant per language pair to the
+cosine; the pipeline passes none.
 
 Candidates stay bounded as history grows, with the same answers on any PostgreSQL (no
 extension needed): below `CELLS_FROM` claims a topic's stored claims are all compared (one
@@ -68,7 +67,8 @@ class Offsets:
 
     @classmethod
     def of(cls, settings) -> "Offsets":
-        return cls(settings.cross_language_offset, tuple(sorted(settings.language_offsets.items())))
+        """None: the scorer weighs the language pair (ClaimSettings has no offsets any more)."""
+        return cls()
 
     def matrix(self, query_langs: np.ndarray, langs: np.ndarray) -> np.ndarray:
         """(len(query_langs), len(langs)) offsets."""

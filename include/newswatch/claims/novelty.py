@@ -4,12 +4,12 @@ Known is the topic's seeds and every earlier article. Each new claim is embedded
 content, `representation`), compared with the known statements most like it (`matching`): the
 same words anywhere (normalised hash), the stored claims nearest in meaning anywhere in history
 (any language), and every statement, and every two adjacent sentences, of the story's earlier
-articles. Those at or above `claims.new_threshold` are about the same thing; `verification`
-compares their facts and gives the claim one category:
+articles. Those whose cosine reaches `claims.candidate_floor` go to `judging`, which scores
+each (`scoring`: P(match), P(same), verification's change) and gives the claim one category:
 
-- restates (not alerted): a known claim agrees and its speaker is the same or unknown;
-- confirms: every agreeing known claim was said by another named source;
-- update / contradicts: no known claim agrees; the nearest changed a fact / denies or reverses.
+- restates (not alerted): a known claim says the same and its speaker is the same or unknown;
+- confirms: every known claim that says the same was said by another named source;
+- update / contradicts: none says the same; the nearest match changed a fact / denies or reverses.
 
 An article is a new development when it opens a story, or has at least one claim that is new,
 update, contradicts or confirms ("confirms" alerts: a second source for a claim is news to a
@@ -19,7 +19,6 @@ claim (category, the known claim matched, what changed, similarity) and article.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,28 +29,15 @@ from newswatch import store
 from newswatch.claims import matching
 from newswatch.claims.explain import explain
 from newswatch.claims.extractor import ClaimExtractor
+from newswatch.claims.judging import judge
 from newswatch.claims.matching import Known
 from newswatch.claims.records import Claim
 from newswatch.claims.representation import Embedder, content_text, embedder_for, from_bytes, text_key, to_bytes
-from newswatch.claims.verification import (
-    ALERTED,
-    NEW,
-    RESTATES,
-    Change,
-    Verdict,
-    categorize,
-    compare,
-    facts,
-    same_speaker,
-    weighed,
-)
-from newswatch.config import ClaimSettings, Topic
+from newswatch.claims.verification import ALERTED, NEW, RESTATES, Change, Verdict
+from newswatch.config import Topic
 from newswatch.store import claims as store_claims
 
 STORY_ARTICLES = 40  # earlier articles of the story compared with (the seeds, then the newest)
-AGREE_SLACK = 0.02  # an agreeing known claim this much less near than a differing one still wins
-CONFIRMS_MARGIN = 0.03  # another source confirms only this far above the threshold
-SPEAKER_DIFFER = 0.8  # across scripts, two speakers' names less alike than this are two sources
 
 
 @dataclass
@@ -102,61 +88,6 @@ class Vectors:
         return np.vstack([self._known[k] for k in keys])
 
 
-def judge(claim: Claim, candidates: list[tuple[float, Known]], settings: ClaimSettings,
-          speakers_alike: Callable[[str | None, str | None], bool | None] = same_speaker) -> Verdict:
-    """The category of a new claim given the known statements most like it (best first)."""
-    if not candidates:
-        return Verdict(NEW)
-    mine = facts(claim.sentence, claim.language)
-    above = [(s, k) for s, k in candidates if s >= settings.new_threshold]
-    if not above:
-        best_score, best = max(candidates, key=lambda c: c[0])
-        return Verdict(NEW, best_score, best)
-    agreeing, conflicting = [], []
-    for score, known in above:
-        found = compare(known.facts, mine, known.sentence, claim.sentence)
-        change = weighed(found, score, settings.new_threshold)
-        if found.polarity and not change.polarity:
-            continue  # a "not" on a loose match: neither the same claim nor its denial
-        (conflicting if change.conflicts else agreeing).append((score, known, change))
-    if not agreeing and not conflicting:
-        best_score, best = max(above, key=lambda c: c[0])
-        return Verdict(NEW, best_score, best)
-    if conflicting and agreeing:
-        # the nearest decides: a known claim that agrees counts only if about as near as the one
-        # that differs ("12 killed" known twice, as "2" first and "12" later: restates)
-        top = max(conflicting, key=lambda a: a[0])[0]
-        agreeing = [a for a in agreeing if a[0] >= top - AGREE_SLACK]
-    if agreeing:
-        alike = [(s, k, c) for s, k, c in agreeing if speakers_alike(k.speaker, claim.speaker) is not False]
-        if alike:
-            score, known, change = max(alike, key=lambda a: a[0])
-            return Verdict(RESTATES, score, known, change)
-        # every agreeing statement was another source's: it confirms the first of them, when the
-        # match is close (a borderline match with another speaker is more often another claim)
-        close = [a for a in agreeing if a[0] >= settings.new_threshold + CONFIRMS_MARGIN]
-        if not close:
-            score, known, change = max(agreeing, key=lambda a: a[0])
-            return Verdict(NEW, score, known)
-        score, known, change = min(close, key=lambda a: (a[1].seen is None, a[1].seen or 0, -a[0]))
-        return Verdict(categorize(score, change, settings.new_threshold, True), score, known, change)
-    score, known, change = max(conflicting, key=lambda a: a[0])
-    return Verdict(categorize(score, change, settings.new_threshold, False), score, known, change)
-
-
-def _speaker_judge(vectors: Vectors) -> Callable[[str | None, str | None], bool | None]:
-    """same_speaker, and across scripts the cosine of the names' embeddings: only clearly
-    different names count as another source (a transliterated name or a title in the other
-    language must not turn a restatement into a confirmation)."""
-    def alike(a: str | None, b: str | None) -> bool | None:
-        verdict = same_speaker(a, b)
-        if verdict is None and a and b:
-            va, vb = vectors.get([a, b])
-            return None if float(va @ vb) >= SPEAKER_DIFFER else False
-        return verdict
-    return alike
-
-
 def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[int]) -> Assessment:
     """Decide for the articles this load stored, in id order: an article's claims are known
     before the next article of the batch is judged. An article already assessed is left alone.
@@ -185,13 +116,12 @@ def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: l
     matrix = vectors.get(texts)
     langs = [c.language for _, c in flat]
     index = matching.ensure_index(conn, name, embedder)
-    offset = matching.Offsets.of(settings)
-    floor = settings.new_threshold - 0.1
+    offset = matching.Offsets()  # raw cosines: the scorer weighs the language pair
+    floor = settings.candidate_floor
     batch_ids = {a["id"] for a in articles}
     retrieved = matching.retrieve(conn, name, embedder, index, matrix, langs, offset, floor, batch_ids)
     exact = _exact_known(conn, name, [c.normalized_hash for _, c in flat], embedder, batch_ids)
     story_units = _story_units(conn, extractor, vectors, articles)
-    speakers = _speaker_judge(vectors)
     earlier: list[tuple[Claim, Known]] = []  # claims of this call's earlier articles
     position = 0
     for article in articles:
@@ -205,7 +135,7 @@ def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: l
             candidates += _nearest(vector, claim.language, [k for _, k in earlier], offset, floor)
             candidates += _nearest(vector, claim.language, story_units.get(article["id"], []), offset, floor)
             candidates.sort(key=lambda c: -c[0])
-            verdict = judge(claim, candidates[: matching.TOP_K * 3], settings, speakers)
+            verdict = judge(claim, candidates[: matching.TOP_K * 3], settings)
             verdicts.append(verdict)
             rows.append(_claim_row(topic, article, claim, len(rows), verdict, vector, embedder))
             position += 1

@@ -4,7 +4,8 @@ facts agree? Numbers (with their units), polarity (negation, denial), modality a
 speaker. The words are data (`claims/data/facts_<lang>.yaml`), read by `newswatch.claims.facts`.
 
 `facts(text, language)` reads a claim's facts once; `compare(known, new)` says what changed;
-`categorize` turns a match and its comparison into one of the categories:
+`categorize` names the category a match and its comparison give (`judging` decides it from the
+scorer's probabilities; the categories):
 
 - **restates**: known, the facts agree (not alerted);
 - **confirms**: known, the facts agree, and another named source says it now;
@@ -20,6 +21,7 @@ from functools import lru_cache
 
 import regex
 
+from newswatch.claims.concepts import stem
 from newswatch.claims.facts import lexicon
 from newswatch.claims.numbers import Quantity, quantities, tokens_of
 from newswatch.text.normalize import tokens
@@ -30,6 +32,9 @@ ALERTED = frozenset({NEW, UPDATE, CONTRADICTS, CONFIRMS})  # restatements stay o
 
 # Hindi future forms: देगा, करेगी, भेजेंगे, जाएंगे, होगा (a vowel sign or ए before -गा/-गी/-गे).
 _HI_FUTURE = regex.compile(r"(?:[\u093e-\u094c]|ए|ऎ|ओ)\u0902?(?:गा|गी|गे)$")
+# past forms of verbs whose root ends in ग, which the future pattern would take: दागी (fired),
+# भागे (ran), मांगी (asked), जागा (woke), त्यागा (gave up)
+_HI_G_ROOTS = frozenset({"दा", "भा", "मां", "माँ", "जा", "त्या", "ला"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Facts:
     denial: bool = False  # a denial word ("denied", "खंडन", "नकारा")
     modal: bool = False  # planned, expected, possible, future
     predicates: frozenset[tuple[str, str]] = frozenset()  # (antonym pair id, side)
+    singles: frozenset[str] = frozenset()  # stems of the words after "a"/"one"/"एक": one of them
 
     @property
     def negative(self) -> bool:
@@ -143,14 +149,31 @@ def facts(text: str, language: str) -> Facts:
     denial = bool(_find_any(plain, lex.denial, language, inflect=language == "en"))
     modal = bool(_find_any(plain, lex.modality, language))
     if language == "hi" and not modal:
-        modal = any(_HI_FUTURE.search(w) for w in plain)
+        modal = any(_HI_FUTURE.search(w) and w[:-2] not in _HI_G_ROOTS for w in plain)
     predicates = set()
     for pair, sides in lex.antonyms.items():
         for side, phrases in sides.items():
             if _find_any(plain, phrases, language, inflect=True):
                 predicates.add((pair, side))
     return Facts(language=language, numbers=tuple(quantities(text, language)), negated=negated, denial=denial,
-                 modal=modal, predicates=frozenset(predicates))
+                 modal=modal, predicates=frozenset(predicates), singles=_singles(words, lex))
+
+
+_SINGLE_SPAN = 3  # "a possible ballistic missile": the counted word within three words of "a"
+
+
+def _singles(words: list[str], lex) -> frozenset[str]:
+    """What a text counts as one without a number: the stems of the few words after "a", "an",
+    "one", "एक" (not "one of", not a scale or a month after it)."""
+    out: set[str] = set()
+    for i, word in enumerate(words):
+        if word not in lex.weak and word != "an":
+            continue
+        after = words[i + 1:i + 1 + _SINGLE_SPAN]
+        if not after or after[0] in ("of", "के", "की", "का") or after[0] in lex.scales or after[0] in lex.months:
+            continue
+        out.update(stem(w) for w in after if not w[0].isdigit())
+    return frozenset(out)
 
 
 def combined(a: Facts, b: Facts) -> Facts:
@@ -205,6 +228,24 @@ def _number_changes(known: tuple[Quantity, ...], new: tuple[Quantity, ...],
     return changes
 
 
+def _one_changes(known: Facts, new: Facts, found: list[tuple[Quantity, Quantity]]) -> list[tuple[Quantity, Quantity]]:
+    """"a possible missile" and "two possible missiles": a count against the one an article
+    states (either way round), where the count is not on the other side already."""
+    if known.language != new.language:
+        return []
+    out = []
+    changed = {id(q) for pair in found for q in pair}
+    for mine, other, now in ((new, known, True), (known, new, False)):
+        for q in mine.numbers:
+            if (id(q) in changed or q.unit in (None, *_SPECIAL_UNITS) or q.value == 1
+                    or any(q.same_as(k) for k in other.numbers) or any(k.unit == q.unit for k in other.numbers)):
+                continue
+            if q.unit in other.singles:
+                one = Quantity(value=1.0, unit=q.unit, text="one")
+                out.append((q, one) if now else (one, q))
+    return out
+
+
 def compare(known: Facts, new: Facts, known_text: str = "", new_text: str = "") -> Change:
     """What changed from a known claim to a new one (the texts name antonym words for the reader)."""
     polarity = None
@@ -221,7 +262,9 @@ def compare(known: Facts, new: Facts, known_text: str = "", new_text: str = "") 
             now, was = next(iter(now_sides)), next(iter(was_sides))
             predicates.append((_antonym_word(new_text, new.language, pair, now) if new_text else now,
                                _antonym_word(known_text, known.language, pair, was) if known_text else was))
-    return Change(numbers=tuple(_number_changes(known.numbers, new.numbers, known.language != new.language)),
+    numbers = _number_changes(known.numbers, new.numbers, known.language != new.language)
+    numbers += _one_changes(known, new, numbers)
+    return Change(numbers=tuple(numbers),
                   polarity=polarity, denial=bool(polarity) and new.denial != known.denial,
                   modality=modality, predicates=tuple(predicates))
 
@@ -252,27 +295,14 @@ class Verdict:
     """The category of a new claim and what it rests on."""
 
     category: str
-    similarity: float = 0.0
+    similarity: float = 0.0  # of the match: P(match) (judging)
     matched: object | None = None  # the known unit it was judged against
     change: Change = field(default_factory=Change)
+    same: float = 0.0  # P(same proposition) of the match (judging; 0 when not scored)
 
     @property
     def alerted(self) -> bool:
         return self.category in ALERTED
-
-
-MODALITY_MARGIN = 0.05  # a change of modality counts only this far above the threshold
-NEGATION_MARGIN = 0.03  # and a bare negation (no denial word) this far
-
-
-def weighed(change: Change, similarity: float, threshold: float) -> Change:
-    """The change as evidence: a tense or a hedge ("will", "expected", future forms) differs
-    between many restatements of one claim, and a "not" often belongs to another clause ("not
-    very sophisticated"), so these count only for a close match; a denial word always counts."""
-    modality = change.modality if similarity >= threshold + MODALITY_MARGIN else None
-    polarity = change.polarity if change.denial or similarity >= threshold + NEGATION_MARGIN else None
-    return Change(numbers=change.numbers, polarity=polarity, denial=change.denial and bool(polarity),
-                  modality=modality, predicates=change.predicates)
 
 
 def categorize(similarity: float, change: Change, threshold: float, speakers_differ: bool | None) -> str:
@@ -285,9 +315,3 @@ def categorize(similarity: float, change: Change, threshold: float, speakers_dif
     if change.conflicts:
         return UPDATE
     return CONFIRMS if speakers_differ else RESTATES
-
-
-def same_claim_score(similarity: float, change: Change, penalty: float, threshold: float) -> float:
-    """How likely the two say the same thing: the match's similarity, lowered when a fact
-    differs (what bench/claims.py measures AUC and F1 on)."""
-    return similarity - penalty if weighed(change, similarity, threshold).conflicts else similarity
