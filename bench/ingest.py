@@ -256,10 +256,9 @@ def main() -> int:
     if feeds < 1 or entries < 1:
         parser.error("--feeds and --entries must be positive")
 
-    from newswatch import pipeline
+    from newswatch import pipeline, store
     from newswatch.config import load_topic
     from newswatch.fixture_server import FixtureServer
-    from newswatch.store import feed_validators as feed_state
     from newswatch.store.db import connect, drop_database
 
     work = Path(tempfile.mkdtemp(prefix="newswatch-bench-ingest-"))
@@ -293,7 +292,7 @@ def main() -> int:
                 """What the load transaction does once the entries are stored: the validators
                 take effect (issue 11: fetch_feed alone no longer stores them)."""
                 with connect(db) as conn:
-                    feed_state.commit_validators(conn, topic.name, results)
+                    store.commit_validators(conn, topic.name, results)
                 return results
 
             def run_sequential():

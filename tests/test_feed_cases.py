@@ -15,7 +15,6 @@ from newswatch import pipeline, store
 from newswatch.config import HttpSettings, load_topic
 from newswatch.fixture_server import FixtureServer
 from newswatch.records import FeedSpec
-from newswatch.store import feed_validators as feed_state
 from psycopg.rows import dict_row
 
 HINDI_FEED = (DEMO_SITE / "feeds" / "hindi-news.xml").read_bytes()
@@ -104,7 +103,7 @@ def fetch(db_url, topic, server, path, loaded: bool = True):
     result = pipeline.fetch_feed(topic, spec, db_url)
     if loaded:
         with psycopg.connect(db_url) as conn:
-            feed_state.commit_validators(conn, topic.name, [result])
+            store.commit_validators(conn, topic.name, [result])
     with psycopg.connect(db_url) as conn, conn.cursor(row_factory=dict_row) as cur:
         cur.execute("SELECT * FROM feeds WHERE url = %s", (spec.url,))
         return result, cur.fetchone()

@@ -37,7 +37,7 @@ from newswatch.records import (
 )
 from newswatch.run_stats import run_stats
 from newswatch.seeds import load_topic_seeds
-from newswatch.store import feed_validators as feed_state
+from newswatch.store import quality as quality_rows
 from newswatch.store import quarantine as quarantine_store
 from newswatch.store import run_state
 from newswatch.store.db import connect
@@ -99,7 +99,7 @@ def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedR
     """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised
     (an unexpected exception too: newswatch.isolation). A 304, or a body identical to the last
     one loaded (hosts that send no validators), costs no parsing. The fetch's validators ride
-    in the result and take effect when the load stores its entries (newswatch.store.feed_validators)."""
+    in the result and take effect when the load stores its entries (newswatch.store.feeds)."""
     started = time.perf_counter()
     fetched_at = utcnow()
     with connect(db_url) as conn:
@@ -198,13 +198,13 @@ def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None =
         result = validate_batch(to_store, topic.languages, topic.validation)
         with connect(db_url) as conn:
             run = store.run_pk(conn, topic.name, run_id)
-            checks = quality.batch_checks(topic.validation, results, extracted, quality.recent_relevant(
+            checks = quality.batch_checks(topic.validation, results, extracted, quality_rows.recent_relevant(
                 conn, topic.name, run, topic.validation.relevant_baseline_runs))
             summary = {k: v for k, v in result.results.items() if k != "evaluated"}
-            quality.store_result(conn, run, "incoming_articles", "validate", success=not result.quarantined,
+            quality_rows.store_result(conn, run, "incoming_articles", "validate", success=not result.quarantined,
                                  evaluated=len(summary), failed=sum(not v["success"] for v in summary.values()),
                                  summary=summary, result=result.gx_result)
-            quality.store_result(conn, run, "incoming_batch", "validate", success=all(c["success"] for c in checks),
+            quality_rows.store_result(conn, run, "incoming_batch", "validate", success=all(c["success"] for c in checks),
                                  evaluated=len(checks), failed=sum(not c["success"] for c in checks),
                                  summary={c["name"]: c for c in checks}, result={"checks": checks})
             reason = quality.rejection_reason(checks)
@@ -233,7 +233,7 @@ def check_stored(topic: Topic, run_id: str, db_url: str | None = None) -> dict:
             run = store.run_pk(conn, topic.name, run_id)
         outcome = quality.check_stored(db_url, run)
         with connect(db_url) as conn:
-            quality.store_result(conn, run, "stored_articles", "check_stored", success=outcome["success"],
+            quality_rows.store_result(conn, run, "stored_articles", "check_stored", success=outcome["success"],
                                  evaluated=outcome["evaluated"], failed=outcome["failed"],
                                  summary=outcome["summary"], result=outcome["result"])
             if not outcome["success"]:
@@ -261,7 +261,7 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         new_ids = []  # stored now, in input order; empty on a retry of a load that committed
         for article in validated.valid:
             if article.url not in republished:
-                extends = article.extends_id or (_id_of(conn, article.extends_url) if article.extends_url else None)
+                extends = article.extends_id or (store.id_of_url(conn, article.extends_url) if article.extends_url else None)
                 article_id = store.insert_article(conn, topic.name, article, run=run, extends=extends)
                 if article_id is not None:
                     new_ids.append(article_id)
@@ -272,7 +272,7 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
             decision = republished.get(article.url)
             if decision is None:
                 continue
-            original = decision.duplicate_of_id or _id_of(conn, decision.duplicate_of_url)
+            original = decision.duplicate_of_id or store.id_of_url(conn, decision.duplicate_of_url)
             if original is None:
                 # its original was earlier in this batch and was not stored (quarantined by
                 # validation): this copy is the first of its text we keep, so it is an original
@@ -293,7 +293,7 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         resolved = quarantine_store.resolve(conn, topic.name, stored_ids)  # refused on an earlier night, stored now
         ledger = accounting.build(results, extracted, deduped, validated, stored)
         accounting.store_ledger(conn, run, ledger)
-        feed_state.commit_validators(conn, topic.name, results)  # only now: the entries are stored
+        store.commit_validators(conn, topic.name, results)  # only now: the entries are stored
         # the near-duplicate index and stories first: novelty reads the stories
         dedupe.index_articles(conn, topic, stored_ids)
         stories.assign_stories(conn, topic, stored_ids)
@@ -324,16 +324,10 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
 
 def _existing(conn, article, run: int) -> tuple[str, int | None]:
     """An insert that found the URL or GUID stored: by this run (a retried load) or another."""
-    row = conn.execute("SELECT id, run_id FROM articles WHERE canonical_url = %s OR guid = %s ORDER BY id LIMIT 1",
-                       (article.url, article.guid)).fetchone()
+    row = store.first_by_url_or_guid(conn, article.url, article.guid)
     if row is None:
         return "conflict", None
     return ("loaded" if row[1] == run else "conflict"), row[0]
-
-
-def _id_of(conn, url: str) -> int | None:
-    row = conn.execute("SELECT id FROM articles WHERE canonical_url = %s", (url,)).fetchone()
-    return row[0] if row else None
 
 
 def send_alerts(topic: Topic, run_id: str, deliver: alerts.Deliver, db_url: str | None = None) -> SendResult:

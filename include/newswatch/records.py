@@ -114,7 +114,7 @@ class FeedResult(Record):
     warnings: list[str] = Field(default_factory=list)
     elapsed_s: float = 0.0
     # What the next conditional GET should send. They take effect only when the load has
-    # stored or quarantined this feed's entries (newswatch.store.feed_validators): a crash before that
+    # stored or quarantined this feed's entries (newswatch.store.feeds): a crash before that
     # leaves the last loaded state, so the next run reads the feed in full again.
     etag: str | None = None
     last_modified: str | None = None

@@ -122,6 +122,6 @@ def build_digest(conn: psycopg.Connection, run: int) -> Digest:
             story_id=row["story_id"], new_story=item.new_story,
             headline=head["title"] if head else row["title"], items=[]))
         story.items.append(item)
-    started = conn.execute("SELECT started_at FROM runs WHERE id = %s", (run,)).fetchone()
-    day = started[0].astimezone(timezone.utc).date() if started else None
+    started = store.run_started_at(conn, run)
+    day = started.astimezone(timezone.utc).date() if started else None
     return Digest(stories=list(stories.values()), not_new=store.count_not_new_of_run(conn, run), day=day)

@@ -20,12 +20,12 @@ from typing import Any
 
 import psycopg
 from jinja2 import Environment, PackageLoader, select_autoescape
-from psycopg.rows import dict_row
 
 from newswatch import store
 from newswatch.alerts.digest import Digest
 from newswatch.config import Topic
 from newswatch.records import SendResult
+from newswatch.store import alerts as alert_rows
 from newswatch.store.db import newswatch_home
 from newswatch.text.urls import is_http_url
 
@@ -97,13 +97,9 @@ def enqueue_silent_zero(conn: psycopg.Connection, topic: Topic, run: int) -> int
 def _enqueue(conn: psycopg.Connection, topic: Topic, run: int, key: str, kind: str, subject: str, text: str,
              html: str, article_ids: list[int]) -> int:
     message_id = f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@newswatch>"
-    conn.execute(
-        """INSERT INTO alerts (topic, run_id, dedupe_key, kind, recipients, sender, subject, body_text, body_html,
-                               message_id, article_ids)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (dedupe_key) DO NOTHING""",
-        (topic.name, run, key, kind, topic.recipients, topic.sender, subject, text, html, message_id, article_ids),
-    )
-    return conn.execute("SELECT id FROM alerts WHERE dedupe_key = %s", (key,)).fetchone()[0]
+    return alert_rows.insert_alert(conn, topic=topic.name, run=run, key=key, kind=kind, recipients=topic.recipients,
+                                   sender=topic.sender, subject=subject, text=text, html=html, message_id=message_id,
+                                   article_ids=article_ids)
 
 
 def build_message(alert: dict[str, Any]) -> EmailMessage:
@@ -127,16 +123,11 @@ def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> Send
     duplicate alert is worse than a late one); `in_doubt` lists it for the summary and the
     report, and `release_in_doubt` hands it back to the queue once a person has checked."""
     result = SendResult()
-    ids = [row[0] for row in conn.execute(
-        "SELECT id FROM alerts WHERE topic = %s AND status = 'pending' ORDER BY id", (topic,))]
+    ids = alert_rows.pending_ids(conn, topic)
     conn.commit()
     for alert_id in ids:
-        with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
-            cur.execute("""UPDATE alerts SET status = 'sending', sending_since = now(), attempts = attempts + 1
-                           WHERE id = (SELECT id FROM alerts WHERE id = %s AND status = 'pending'
-                                       FOR UPDATE SKIP LOCKED)
-                           RETURNING *""", (alert_id,))
-            alert = cur.fetchone()
+        with conn.transaction():
+            alert = alert_rows.claim_for_sending(conn, alert_id)
             # Built before the commit: a message that cannot be built stays pending.
             message = build_message(alert) if alert else None
         if alert is None:
@@ -145,20 +136,17 @@ def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> Send
             destination = deliver(message, list(alert["recipients"]))
         except DeliveryInDoubt as exc:  # the message went out, the answer did not come back
             with conn.transaction():
-                conn.execute("UPDATE alerts SET last_error = %s WHERE id = %s", (f"in doubt: {exc}"[:500], alert_id))
+                alert_rows.note_in_doubt(conn, alert_id, f"in doubt: {exc}")
             result.errors.append(f"alert {alert_id}: in doubt: {exc}")
             continue
         except Exception as exc:  # the deliverer reports a failed send by raising; any other error means "not sent"
             with conn.transaction():
-                conn.execute("""UPDATE alerts SET status = 'pending', sending_since = NULL, last_error = %s
-                                WHERE id = %s""", (f"{type(exc).__name__}: {exc}"[:500], alert_id))
+                alert_rows.back_to_pending(conn, alert_id, f"{type(exc).__name__}: {exc}")
             result.failed += 1
             result.errors.append(f"alert {alert_id}: {exc}")
             continue
         with conn.transaction():
-            conn.execute("""UPDATE alerts SET status = 'sent', sent_at = %s, sending_since = NULL,
-                                   destination = %s, last_error = NULL WHERE id = %s""",
-                         (datetime.now(timezone.utc), destination, alert_id))
+            alert_rows.mark_sent(conn, alert_id, datetime.now(timezone.utc), destination)
         result.sent += 1
         result.destinations.append(destination)
     result.in_doubt = [row["id"] for row in in_doubt(conn, topic)]
@@ -167,11 +155,7 @@ def send_pending(conn: psycopg.Connection, topic: str, deliver: Deliver) -> Send
 
 def unsent(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
     """Alerts not sent: pending ones, and in-doubt ones (status 'sending')."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("""SELECT id, kind, status, subject, message_id, created_at, sending_since, attempts, last_error
-                       FROM alerts
-                       WHERE topic = %s AND status IN ('pending', 'sending') ORDER BY id""", (topic,))
-        return cur.fetchall()
+    return alert_rows.unsent(conn, topic)
 
 
 def in_doubt(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
@@ -181,13 +165,7 @@ def in_doubt(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
 
 def release_in_doubt(conn: psycopg.Connection, alert_id: int, *, delivered: bool) -> bool:
     """After checking the mailbox: mark an in-doubt alert sent, or put it back to be sent."""
-    status = "sent" if delivered else "pending"
-    row = conn.execute(
-        """UPDATE alerts SET status = %s, sending_since = NULL,
-                  sent_at = CASE WHEN %s THEN now() ELSE sent_at END,
-                  last_error = 'released by hand after an interrupted send'
-           WHERE id = %s AND status = 'sending' RETURNING id""", (status, delivered, alert_id)).fetchone()
-    return row is not None
+    return alert_rows.release_in_doubt(conn, alert_id, delivered=delivered)
 
 
 def outbox_dir() -> Path:

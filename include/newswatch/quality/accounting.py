@@ -34,6 +34,7 @@ from newswatch.records import (
     Record,
     ValidatedBatch,
 )
+from newswatch.store import quality as quality_rows
 
 Outcome = Literal["irrelevant", "quarantined", "duplicate", "loaded"]
 BUCKETS = {"irrelevant": "irrelevant", "quarantined": "quarantined", "duplicate": "duplicates", "loaded": "loaded"}
@@ -156,13 +157,7 @@ def build(results: list[FeedResult], extracted: ExtractBatch, deduped: DedupeBat
 
 def store_ledger(conn: psycopg.Connection, run: int, ledger: Ledger) -> int:
     """One row per entry; a retried load finds its rows and keeps them."""
-    with conn.cursor() as cur:
-        cur.executemany(
-            """INSERT INTO entry_outcomes (run_id, feed_url, position, outcome, stage, reason, item_key, title,
-                                           article_id, duplicate_of_url)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
-            [(run, o.feed_url, o.position, o.outcome, o.stage, o.reason[:2000], o.item_key, (o.title or "")[:500],
-              o.article_id, o.duplicate_of_url) for o in ledger.outcomes])
+    quality_rows.insert_entry_outcomes(conn, run, ledger.outcomes)
     return len(ledger.outcomes)
 
 

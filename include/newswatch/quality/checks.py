@@ -6,7 +6,7 @@
 - `check_stored`: the Great Expectations suite include/expectations/stored_articles.json run
   against Postgres after load (unique canonical URLs, duplicates pointing at real articles,
   no article without a run, the run's counts matching its stats).
-- `store_result`: one `validation_results` row per (run, suite), overwritten on retry.
+- the results are kept in `validation_results` (newswatch.store.quality), one row per (run, suite).
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ import os
 import statistics
 from pathlib import Path
 from typing import Any
-
-import psycopg
-from psycopg.types.json import Jsonb
 
 from newswatch.config import ValidationRules
 from newswatch.records import Article, ExtractBatch, FeedResult
@@ -82,48 +79,11 @@ def _relevant_vs_usual(rules: ValidationRules, results: list[FeedResult], recent
             "details": {"entries_seen": seen, "recent_relevant": recent}}
 
 
-def recent_relevant(conn: psycopg.Connection, topic: str, run: int, limit: int) -> list[int]:
-    """Relevant-entry counts of the topic's latest successful runs that saw entries (not this run)."""
-    rows = conn.execute(
-        """SELECT (stats->>'entries_relevant')::int FROM runs
-           WHERE topic = %s AND id <> %s AND status = 'success' AND (stats->>'entries_seen')::int > 0
-             AND stats ? 'entries_relevant'
-           ORDER BY id DESC LIMIT %s""",
-        (topic, run, limit),
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
 def rejection_reason(checks: list[dict[str, Any]]) -> str | None:
     failed = [c for c in checks if not c["success"]]
     if not failed:
         return None
     return "batch rejected, nothing loaded: " + "; ".join(f"{c['name']}: {c['message']}" for c in failed)
-
-
-# --- results storage ------------------------------------------------------------------------
-
-def store_result(conn: psycopg.Connection, run: int, suite: str, stage: str, *, success: bool,
-                 evaluated: int, failed: int, summary: dict[str, Any], result: dict[str, Any]) -> None:
-    conn.execute(
-        """INSERT INTO validation_results (run_id, suite, stage, success, evaluated, failed, summary, result)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-           ON CONFLICT (run_id, suite) DO UPDATE SET
-             stage = EXCLUDED.stage, success = EXCLUDED.success, evaluated = EXCLUDED.evaluated,
-             failed = EXCLUDED.failed, summary = EXCLUDED.summary, result = EXCLUDED.result,
-             validated_at = now()""",
-        (run, suite, stage, success, evaluated, failed, Jsonb(summary),
-         Jsonb(json.loads(json.dumps(result, default=str)))),
-    )
-
-
-def results_of_run(conn: psycopg.Connection, run: int) -> list[dict[str, Any]]:
-    from psycopg.rows import dict_row
-
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("""SELECT suite, stage, success, evaluated, failed, summary, validated_at
-                       FROM validation_results WHERE run_id = %s ORDER BY id""", (run,))
-        return cur.fetchall()
 
 
 # --- after load -----------------------------------------------------------------------------

@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import psycopg
-from psycopg.rows import dict_row
 
+from newswatch.store import quality as quality_rows
 from newswatch.store.db import newswatch_home
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -59,17 +59,7 @@ def build_data_docs(conn: psycopg.Connection, folder: Path | None = None, topic:
         context.suites.add(gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"],
                                                notes=spec.get("notes")))
     schema = ExpectationSuiteValidationResultSchema()
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(
-            """SELECT v.suite, v.result, r.topic, r.run_id, r.started_at FROM validation_results v
-               JOIN runs r ON r.id = v.run_id
-               WHERE v.run_id IN (SELECT id FROM runs WHERE %(topic)s::text IS NULL OR topic = %(topic)s
-                                  ORDER BY id DESC LIMIT %(runs)s)
-                 AND v.result ? 'statistics'
-               ORDER BY v.id""",
-            {"topic": topic, "runs": runs},
-        )
-        stored = cur.fetchall()
+    stored = quality_rows.stored_gx_results(conn, topic, runs)
     for row in stored:
         result = schema.load(row["result"])
         key = ValidationResultIdentifier(

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+
+from newswatch.store import views
 
 MARK = {"success": "✓", "failed": "✗", "running": "…"}
 
@@ -22,20 +23,8 @@ def report(conn: psycopg.Connection, topic: str, runs: int = 10, days: int = 7) 
     return "\n".join(out).rstrip() + "\n"
 
 
-def _rows(conn: psycopg.Connection, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query, params)
-        return cur.fetchall()
-
-
 def _runs(conn: psycopg.Connection, topic: str, limit: int) -> list[str]:
-    rows = _rows(conn, """
-        SELECT v.*, r.durations,
-               (SELECT string_agg(suite, ', ' ORDER BY id) FROM validation_results
-                 WHERE run_id = v.id AND NOT success) AS failed_suites,
-               (SELECT count(*) FROM validation_results WHERE run_id = v.id) AS suites
-        FROM v_runs v JOIN runs r ON r.id = v.id
-        WHERE v.topic = %(topic)s ORDER BY v.id DESC LIMIT %(limit)s""", {"topic": topic, "limit": limit})
+    rows = views.last_runs(conn, topic, limit)
     lines = [f"Last runs ({len(rows)})"]
     if not rows:
         return lines + ["  no run recorded yet"]
@@ -56,10 +45,7 @@ def _runs(conn: psycopg.Connection, topic: str, limit: int) -> list[str]:
 
 
 def _quarantine(conn: psycopg.Connection, topic: str, days: int) -> list[str]:
-    rows = _rows(conn, """
-        SELECT day, stage, reason, records, example FROM v_quarantine_reasons_daily
-        WHERE topic = %(topic)s AND day > (now() AT TIME ZONE 'UTC')::date - %(days)s
-        ORDER BY day DESC, records DESC, stage, reason""", {"topic": topic, "days": days})
+    rows = views.quarantine_reasons(conn, topic, days)
     lines = [f"Quarantine reasons, last {days} days ({sum(r['records'] for r in rows)} records)"]
     if not rows:
         return lines + ["  nothing quarantined"]
@@ -71,9 +57,7 @@ def _quarantine(conn: psycopg.Connection, topic: str, days: int) -> list[str]:
 
 
 def _feeds(conn: psycopg.Connection, topic: str) -> list[str]:
-    rows = _rows(conn, """
-        SELECT * FROM v_feed_health WHERE topic = %(topic)s
-        ORDER BY health <> 'ok', name""", {"topic": topic})
+    rows = views.feed_health(conn, topic)
     bad = sum(r["health"] != "ok" for r in rows)
     lines = [f"Feed health ({len(rows)} feeds, {bad} not ok)"]
     if not rows:

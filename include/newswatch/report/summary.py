@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import psycopg
-from psycopg.rows import dict_row
 
 from newswatch import isolation, store
 from newswatch.config import Topic
 from newswatch.ingest.feed_health import FAILING_LONG
-from newswatch.quality import checks as quality
+from newswatch.store import alerts as alert_rows
+from newswatch.store import quality as quality_rows
 from newswatch.store import quarantine as quarantine_store
 
 
@@ -43,25 +43,19 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
     for dup in s.get("duplicate_details", []):
         how = dup["layer"] if not dup.get("rule") else f"{dup['layer']}: {dup['rule']} {dup['similarity']:.2f}"
         lines.append(f"  = {dup['title'][:70]} · {dup['url']}\n      [{how}] duplicates {dup['of']}")
-    with conn.cursor(row_factory=dict_row) as cur:
-        quarantined = quarantine_store.quarantine_of_run(conn, run["id"])
-        lines.append(f"quarantined: {len(quarantined)}")
-        for q in quarantined:
-            mark = "⚠ bug" if q["reason_class"] == "bug" else "⊘"
-            lines.append(f"  {mark} [{q['stage']}] {q['item_key']}: {q['reason']}")
-        for q in quarantine_store.resolved_in_run(conn, run["id"]):
-            lines.append(f"  ✓ resolved: {q['item_key']} (refused since run {q['first_run_id']}: "
-                         f"{q['reason'][:80]}) loaded now as article {q['resolved_by_article_id']}")
-        cur.execute("""SELECT count(*) FILTER (WHERE duplicate_of IS NULL) AS new,
-                              count(*) FILTER (WHERE duplicate_of IS NOT NULL) AS dup FROM articles
-                       WHERE run_id = %s""", (run["id"],))
-        counts = cur.fetchone()
-        lines.append(f"loaded: {counts['new']} new articles, {counts['dup']} republications stored as duplicates")
-        lines += novelty_lines(conn, run["id"], s)
-        lines += validation_lines(conn, run["id"])
-        cur.execute("""SELECT id, kind, status, subject, destination, last_error, message_id FROM alerts
-                       WHERE run_id = %s""", (run["id"],))
-        alerts = cur.fetchall()
+    quarantined = quarantine_store.quarantine_of_run(conn, run["id"])
+    lines.append(f"quarantined: {len(quarantined)}")
+    for q in quarantined:
+        mark = "⚠ bug" if q["reason_class"] == "bug" else "⊘"
+        lines.append(f"  {mark} [{q['stage']}] {q['item_key']}: {q['reason']}")
+    for q in quarantine_store.resolved_in_run(conn, run["id"]):
+        lines.append(f"  ✓ resolved: {q['item_key']} (refused since run {q['first_run_id']}: "
+                     f"{q['reason'][:80]}) loaded now as article {q['resolved_by_article_id']}")
+    counts = store.loaded_counts_of_run(conn, run["id"])
+    lines.append(f"loaded: {counts['new']} new articles, {counts['dup']} republications stored as duplicates")
+    lines += novelty_lines(conn, run["id"], s)
+    lines += validation_lines(conn, run["id"])
+    alerts = alert_rows.alerts_of_run(conn, run["id"])
     if not alerts:
         lines.append("alert: none (nothing new)")
     for alert in alerts:
@@ -93,7 +87,7 @@ def ledger_lines(stats: dict) -> list[str]:
 def validation_lines(conn: psycopg.Connection, run: int) -> list[str]:
     """One line per suite stored with the run, naming what failed."""
     lines = []
-    for v in quality.results_of_run(conn, run):
+    for v in quality_rows.results_of_run(conn, run):
         what = "batch checks passed" if v["suite"] == "incoming_batch" else "expectations met"
         if not v["evaluated"]:
             lines.append(f"validation {v['suite']}: nothing to validate")
