@@ -8,14 +8,14 @@ subprocess of the test, sharing one environment.
 - `airflow api-server` (REST API and the Execution API tasks report to; one JWT secret for all),
   `airflow dag-processor`, `airflow scheduler` and `airflow celery worker`.
 
-The DAG id and the DAGs' environment (topic, connections) are parameters, so one harness serves
-today's `news_monitor` and tomorrow's one-DAG-per-topic. Component logs go to `workdir/logs/`,
+The DAG id and the DAGs' environment (topics folder, connections) are parameters, so one harness
+serves any of the topic DAGs (`newswatch__<topic>`). Component logs go to `workdir/logs/`,
 task logs to `workdir/home/logs/`; `report()` gives their tails (the `celery_airflow` fixture adds
 it to a failed test's report), `task_report()` the task instances and the errors of failed ones.
 Scheduled runs are off (`use_job_schedule = False`): only the runs a test triggers happen.
 
     stack = CeleryStack(admin_url, workdir, env={...}).start()
-    run = stack.run_dag("news_monitor")   # trigger through the REST API, wait for the end
+    run = stack.run_dag("newswatch__russia_north_korea")   # trigger through the REST API, wait for the end
     stack.task_instances(run["dag_id"], run["dag_run_id"])
     strays = stack.stop()                 # [] when every process went down on SIGTERM
 """

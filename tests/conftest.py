@@ -196,14 +196,15 @@ def airflow_db_conn(db_url: str) -> str:
 
 
 def newswatch_dag_env(db_url: str, smtp_port: int, topic: Path = DEMO_TOPIC) -> dict[str, str]:
-    """What newswatch's DAGs read from the environment in a test: the topic file, the
-    `newswatch_db` connection on the test database, `smtp_default` on a loopback SMTP server."""
+    """What newswatch's DAGs read from the environment in a test: the topics folder (here one
+    topic file, so one DAG), the `newswatch_db` connection on the test database,
+    `smtp_default` on a loopback SMTP server."""
     import json
 
     from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
 
     return {
-        "NEWSWATCH_TOPIC": str(topic),
+        "NEWSWATCH_TOPICS_DIR": str(topic),
         f"AIRFLOW_CONN_{DB_CONN_ID.upper()}": airflow_db_conn(db_url),
         f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}": json.dumps({
             "conn_type": "smtp", "host": "127.0.0.1", "port": smtp_port,
@@ -213,9 +214,10 @@ def newswatch_dag_env(db_url: str, smtp_port: int, topic: Path = DEMO_TOPIC) -> 
 
 @pytest.fixture
 def news_monitor_dag(monkeypatch, airflow_home, db_url, smtp_server):
-    """Runs the news_monitor DAG through Airflow (`dag.test()`) on the demo topic, its
-    `newswatch_db` connection on the test database and `smtp_default` on the loopback SMTP
-    server. Returns (run, sink): run() gives the DagRun, sink counts the messages."""
+    """Runs the topic's DAG (newswatch__<topic>) through Airflow (`dag.test()`) on the demo topic
+    (or the one file a test sets in NEWSWATCH_TOPICS_DIR), its `newswatch_db` connection on the
+    test database and `smtp_default` on the loopback SMTP server. Returns (run, sink): run()
+    gives the DagRun, sink counts the messages."""
     sink, port = smtp_server
     for name, value in newswatch_dag_env(db_url, port).items():
         monkeypatch.setenv(name, value)
@@ -225,7 +227,8 @@ def news_monitor_dag(monkeypatch, airflow_home, db_url, smtp_server):
 
         dagbag = DagBag(dag_folder=str(ROOT / "dags"))
         assert dagbag.import_errors == {}
-        return dagbag.get_dag("news_monitor").test()
+        [dag] = dagbag.dags.values()  # one topic file, one DAG
+        return dag.test()
 
     return run, sink
 
@@ -237,7 +240,7 @@ def celery_airflow(pg_admin_url, request):
     (a database number of its own), api-server, dag-processor, scheduler, `airflow celery worker`.
 
         stack = celery_airflow(env={...DAG environment...}, pools={"newswatch_fetch": 4})
-        run = stack.run_dag("news_monitor")          # REST trigger, waits (timeout_s=900)
+        run = stack.run_dag("newswatch__russia_north_korea")  # REST trigger, waits (timeout_s=900)
         stack.task_instances(run["dag_id"], run["dag_run_id"]); stack.worker_hostname
 
     Everything is stopped after the test (or by the test: `stack.stop()` returns the stray

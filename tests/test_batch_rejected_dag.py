@@ -87,13 +87,12 @@ def test_without_an_smtp_connection_the_failure_email_goes_to_the_outbox(monkeyp
 
     from newswatch_airflow.notifiers import FailureEmail
 
-    monkeypatch.setenv("NEWSWATCH_TOPIC", str(ROOT / "include" / "topics" / "russia_north_korea.yaml"))
     monkeypatch.setenv("NEWSWATCH_OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.delenv(f"AIRFLOW_CONN_{SMTP_CONN_ID.upper()}", raising=False)
     context = {"run_id": "scheduled__2026-11-23T02:00:00+00:00",
                "ti": SimpleNamespace(task_id="check_stored", try_number=1, log_url=None),
                "exception": RuntimeError("stored data inconsistent: article_has_run: 1 row(s) {{ not a template }}")}
-    FailureEmail("task").notify(context)
+    FailureEmail("task", str(ROOT / "include" / "topics" / "russia_north_korea.yaml")).notify(context)
     [eml] = (tmp_path / "outbox").glob("*.eml")
     msg = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert msg["To"] == "newswatch-ops@example.org" and msg["From"] == "newswatch@example.org"

@@ -107,7 +107,7 @@ def test_a_bad_seed_file_fails_the_dag_run_at_once_with_its_name(news_monitor_da
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     (seeds / "900_latin1.txt").write_bytes("Caf\xe9\n".encode("latin-1"))
-    monkeypatch.setenv("NEWSWATCH_TOPIC", str(demo_variant(tmp_path / "topics", f"seed_dir: {seeds}\n")))
+    monkeypatch.setenv("NEWSWATCH_TOPICS_DIR", str(demo_variant(tmp_path / "topics", f"seed_dir: {seeds}\n")))
     dag_run = run()
     states = {ti.task_id: (ti.state, ti.try_number) for ti in dag_run.get_task_instances()}
     assert dag_run.state == "failed" and states["ensure_seeds"] == ("failed", 1)  # no pointless retries

@@ -109,7 +109,7 @@ def check_hostile_run(db_url: str, base: str, site: Path) -> dict:
 def test_each_crash_of_the_issue_through_the_dag(news_monitor_dag, hostile, db_url, monkeypatch):
     run, sink = news_monitor_dag
     server, site, topic = hostile
-    monkeypatch.setenv("NEWSWATCH_TOPIC", str(topic))
+    monkeypatch.setenv("NEWSWATCH_TOPICS_DIR", str(topic))
     patch_bugs(monkeypatch)
     dag_run = run()
     assert dag_run.state == "success"
@@ -134,7 +134,6 @@ def test_a_failure_email_names_the_runs_isolated_bugs(monkeypatch, airflow_home,
     from newswatch import store
     from newswatch_airflow.notifiers import FailureEmail
 
-    monkeypatch.setenv("NEWSWATCH_TOPIC", str(DEMO_TOPIC))
     monkeypatch.setenv("NEWSWATCH_DEMO_BASE_URL", "http://127.0.0.1:1")
     monkeypatch.setenv("NEWSWATCH_DATABASE_URL", db_url)
     monkeypatch.setenv("NEWSWATCH_OUTBOX_DIR", str(tmp_path / "outbox"))
@@ -148,7 +147,7 @@ def test_a_failure_email_names_the_runs_isolated_bugs(monkeypatch, airflow_home,
     context = {"run_id": "scheduled__2026-11-24T02:00:00+00:00",
                "ti": SimpleNamespace(task_id="check_stored", try_number=3, log_url=None),
                "exception": RuntimeError("stored data inconsistent")}
-    FailureEmail("task").notify(context)
+    FailureEmail("task", str(DEMO_TOPIC)).notify(context)
     [eml] = (tmp_path / "outbox").glob("*.eml")
     text = message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
     assert "1 unexpected error (bugs) isolated" in text and "TypeError: boom" in text

@@ -221,6 +221,7 @@ class Topic(Strict):
     languages: list[str] = Field(min_length=1)
     schedule: str = "0 2 * * *"
     contact: str
+    owner: str | None = None  # Airflow's owner of the topic's DAG (default: the contact)
     sender: str
     recipients: list[str] = Field(min_length=1)
     keyword_groups: list[KeywordGroup] = Field(min_length=1)

@@ -1,8 +1,8 @@
 """`newswatch demo`: the main job end to end on a bare machine.
 
 Serves the bundled sample site (include/demo/site) on a fixed loopback port, migrates the
-embedded Postgres, stores the seeds, runs the `news_monitor` DAG once through Airflow
-(`airflow dags test`), and prints the run summary. The port stays the same from one demo to
+embedded Postgres, stores the seeds, runs the demo topic's DAG (include/demo/topics/demo.yaml →
+`newswatch__demo`) once through Airflow (`airflow dags test`), and prints the run summary. The port stays the same from one demo to
 the next, so a second demo sees the same URLs and, correctly, finds nothing new: it is
 NEWSWATCH_DEMO_PORT when set (an error if that port is taken), else the port the last demo
 used (`$NEWSWATCH_HOME/demo-port`), else 8765; when that one is taken, a free port is taken
@@ -27,7 +27,8 @@ from newswatch.store.db import connect, newswatch_home
 from newswatch.store.migrate import migrate
 
 INCLUDE = Path(__file__).resolve().parents[1]
-DEMO_TOPIC = INCLUDE / "demo" / "topic.yaml"
+DEMO_TOPICS = INCLUDE / "demo" / "topics"  # `make airflow` adds this folder to the topics
+DEMO_TOPIC = DEMO_TOPICS / "demo.yaml"
 DEMO_SITE = INCLUDE / "demo" / "site"
 
 
@@ -82,8 +83,9 @@ def run_demo() -> int:
     started = time.perf_counter()
     with FixtureServer(DEMO_SITE, port=port) as server:
         os.environ["NEWSWATCH_DEMO_BASE_URL"] = server.base_url
-        os.environ["NEWSWATCH_TOPIC"] = str(DEMO_TOPIC)
+        os.environ["NEWSWATCH_TOPICS_DIR"] = str(DEMO_TOPIC)  # the one DAG this Airflow process parses
         topic = load_topic(DEMO_TOPIC)
+        dag_id = f"newswatch__{topic.name}"
         print(f"sample feeds served at {server.base_url}; database in {newswatch_home()}")
         print(f"schema at revision {migrate()}")
         with connect() as conn:
@@ -91,9 +93,9 @@ def run_demo() -> int:
         print(f"seed corpus: {total} articles ({inserted} stored now)")
         log_path = newswatch_home() / "demo-airflow.log"
         airflow = shutil.which("airflow", path=str(Path(sys.executable).parent)) or "airflow"
-        print("running news_monitor through Airflow (airflow dags test) ...")
+        print(f"running {dag_id} through Airflow (airflow dags test) ...")
         with log_path.open("w") as log:
-            done = subprocess.run([airflow, "dags", "test", "news_monitor"], stdout=log,
+            done = subprocess.run([airflow, "dags", "test", dag_id], stdout=log,
                                   stderr=subprocess.STDOUT, env=os.environ.copy(), check=False)
         if done.returncode != 0:
             print(f"the DAG run failed (exit {done.returncode}); Airflow's log: {log_path}", file=sys.stderr)

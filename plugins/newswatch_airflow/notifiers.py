@@ -1,6 +1,7 @@
-"""Failure emails for the news_monitor DAG.
+"""Failure emails for the topic DAGs (newswatch__<topic>).
 
-`FailureEmail("task")` is every task's `on_failure_callback` (it fires once a task has failed
+Each DAG builds its notifiers with its own topic file (`FailureEmail("task", topic_file)`), so
+the email names and goes to the topic whose run failed. `FailureEmail("task")` is every task's `on_failure_callback` (it fires once a task has failed
 for good, after its retries) and carries the exception: "batch rejected, nothing loaded: ...".
 `FailureEmail("dag")` is the DAG's: the run failed (also when no task could say so, e.g. a
 timeout); it marks the run failed in Postgres if no stage did, and names the failed tasks.
@@ -28,9 +29,10 @@ log = logging.getLogger(__name__)
 class FailureEmail(BaseNotifier):
     template_fields = ()  # the message is built in code: exception texts must not be run as Jinja
 
-    def __init__(self, kind: Literal["task", "dag"] = "task") -> None:
+    def __init__(self, kind: Literal["task", "dag"] = "task", topic_file: str | None = None) -> None:
         super().__init__()
         self.kind = kind
+        self.topic_file = topic_file
 
     def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
         """Nothing to render; and the DAG-level callback may get a serialized DAG, which has no
@@ -39,9 +41,11 @@ class FailureEmail(BaseNotifier):
     def notify(self, context: Any) -> None:
         from newswatch.config import load_topic
 
-        from newswatch_airflow.settings import _connection, topic_file
+        from newswatch_airflow.settings import _connection
 
-        topic = load_topic(topic_file())
+        if self.topic_file is None:
+            raise ValueError("FailureEmail needs the topic file of its DAG")
+        topic = load_topic(self.topic_file)
         if self.kind == "dag":
             _mark_run_failed(topic, context)
         subject, text = failure_message(self.kind, topic.name, context, _run_bugs(topic, context))
@@ -70,7 +74,7 @@ def failure_message(kind: str, topic: str, context: Any, bugs: list[dict] | None
     unexpected errors (they did not fail it, but whoever reads about a failure should know)."""
     dag_run = context.get("dag_run")
     run_id = context.get("run_id") or getattr(dag_run, "run_id", "?")
-    dag_id = getattr(context.get("dag"), "dag_id", None) or getattr(dag_run, "dag_id", "news_monitor")
+    dag_id = getattr(context.get("dag"), "dag_id", None) or getattr(dag_run, "dag_id", f"newswatch__{topic}")
     lines = [f"newswatch · topic {topic} · DAG {dag_id} · run {run_id}", ""]
     if kind == "task":
         ti = context.get("ti") or context.get("task_instance")

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,12 +21,6 @@ if TYPE_CHECKING:
 
 # newswatch.store.db and newswatch.alerts.outbox (psycopg, Jinja2) are imported inside the functions:
 # the DAG file imports this module at parse time.
-
-DEFAULT_TOPIC = Path(__file__).resolve().parents[2] / "include" / "topics" / "russia_north_korea.yaml"
-
-
-def topic_file() -> Path:
-    return Path(os.environ.get("NEWSWATCH_TOPIC") or DEFAULT_TOPIC)
 
 
 def _connection(conn_id: str):
@@ -62,6 +55,31 @@ def deliverer() -> "Deliver":
     return deliver
 
 
-def stage_context() -> tuple[Topic, str, str]:
-    """(topic, Airflow run_id, database URL) for the running task."""
-    return load_topic(topic_file()), get_current_context()["run_id"], database_url()
+class TopicMismatchError(RuntimeError):
+    """The topic file a DAG was built from now names another topic."""
+
+
+def bound_topic(topic_file: str | Path, dag_id: str | None = None) -> Topic:
+    """The topic of the task's own DAG: the file the DAG was built from (a task argument, never
+    the environment), checked against the DAG id, so an edited or copied file cannot make this
+    DAG run, and write under, another topic."""
+    from newswatch_airflow.topics import dag_id_for
+
+    topic = load_topic(topic_file)
+    if dag_id is not None and dag_id_for(topic.name) != dag_id:
+        raise TopicMismatchError(f"{topic_file} now defines topic {topic.name!r} ({dag_id_for(topic.name)}), "
+                                 f"but this is DAG {dag_id}: wait for the DAG processor to parse it again")
+    return topic
+
+
+def stage_context(topic_file: str | Path) -> tuple[Topic, str, str]:
+    """(topic, Airflow run_id, database URL) for the running task of this topic's DAG."""
+    from airflow.sdk.exceptions import AirflowFailException
+    from newswatch.config import TopicConfigError
+
+    context = get_current_context()
+    try:
+        topic = bound_topic(topic_file, context["dag"].dag_id)
+    except (TopicConfigError, TopicMismatchError) as exc:
+        raise AirflowFailException(str(exc)) from exc  # the file is wrong: retrying cannot help
+    return topic, context["run_id"], database_url()

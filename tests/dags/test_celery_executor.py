@@ -21,7 +21,7 @@ from newswatch.text.urls import canonical_url
 from newswatch_airflow.conn_ids import FETCH_POOL
 from psycopg.rows import dict_row
 
-DAG_ID = "news_monitor"  # one DAG per topic later: newswatch__<topic>
+DAG_ID = "newswatch__russia_north_korea"  # the DAG of the demo topic file (include/demo/topic.yaml)
 MANIFEST = yaml.safe_load((ROOT / "include" / "demo" / "expected.yaml").read_text(encoding="utf-8"))
 
 
