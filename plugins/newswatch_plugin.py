@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
-
 from newswatch_airflow import run_note_listener
 
 

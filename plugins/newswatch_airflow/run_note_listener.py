@@ -35,16 +35,28 @@ def _set_note(dag_run) -> None:
         return
     from sqlalchemy.orm import object_session
 
-    session = object_session(dag_run)
-    if session is None:
-        return
     try:
-        note = _note_of(dag_run, session)
-        if note and not dag_run.note:  # a note an analyst wrote stays
-            dag_run.note = str(note)[:1000]
-            session.flush()
+        session = object_session(dag_run)
+        if session is not None:  # the scheduler's: the note is committed with the run's state
+            _write(dag_run, session)
+            return
+        # `dag.test()` hands over a run no session holds: use one of our own
+        from airflow.models.dagrun import DagRun
+        from airflow.utils.session import create_session
+
+        with create_session() as own:
+            run = own.get(DagRun, dag_run.id)
+            if run is not None:
+                _write(run, own)
     except Exception:  # noqa: BLE001 - a note must never disturb the scheduler
         log.exception("could not set the run note of %s %s", dag_run.dag_id, dag_run.run_id)
+
+
+def _write(dag_run, session) -> None:
+    note = _note_of(dag_run, session)
+    if note and not dag_run.note:  # a note someone wrote by hand stays
+        dag_run.note = str(note)[:1000]
+        session.flush()
 
 
 @hookimpl
