@@ -37,11 +37,13 @@ demo: $(STAMP) $(AIRFLOW_HOME)/airflow.db
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Airflow's UI at http://127.0.0.1:8080 with these DAGs (the login is printed at start-up). The
-# API server listens on this machine only; NEWSWATCH_AIRFLOW_HOST=0.0.0.0 serves every interface.
+# Airflow's UI at http://127.0.0.1:8080 (the login is printed at start-up): a DAG per topic file of
+# include/topics/ plus the demo topic's (newswatch__demo, on the bundled sample site served here,
+# unpaused and triggered once: it works offline). The API server listens on this machine only;
+# NEWSWATCH_AIRFLOW_HOST=0.0.0.0 serves every interface.
 NEWSWATCH_AIRFLOW_HOST ?= 127.0.0.1
 airflow: $(STAMP) $(AIRFLOW_HOME)/airflow.db
-	AIRFLOW__API__HOST=$(NEWSWATCH_AIRFLOW_HOST) $(BIN)/airflow standalone
+	AIRFLOW__API__HOST=$(NEWSWATCH_AIRFLOW_HOST) $(BIN)/python -m newswatch.demo_airflow
 
 # The pipeline once against the topic's live feeds (needs the internet), outside Airflow.
 run: $(STAMP)
