@@ -5,6 +5,7 @@ queued for a DAG that a team scheduled on that asset."""
 
 from __future__ import annotations
 
+import logging
 import re
 import textwrap
 
@@ -46,12 +47,18 @@ def _consumer_dag_on_the_topic_asset(tmp_path):
 
 
 @pytest.fixture
-def demo_run(news_monitor_dag, demo_server, db_url, tmp_path, capfd):
+def demo_run(news_monitor_dag, demo_server, db_url, tmp_path, capfd, caplog):
     run, _ = news_monitor_dag
     _consumer_dag_on_the_topic_asset(tmp_path)
     capfd.readouterr()
+    caplog.set_level(logging.INFO, logger="newswatch_airflow.stages")
     dag_run = run()
-    return dag_run, db_url, capfd.readouterr().out  # dag.test() writes the tasks' log events to stdout
+    # dag.test() writes the tasks' log events to stdout as structlog lines; once an earlier test has
+    # configured Airflow's logging in this process they reach the standard logging handlers instead
+    captured = capfd.readouterr()
+    lines = re.findall(r"\[info\s*\] (.*?) \[newswatch_airflow\.stages\]", captured.out + captured.err)
+    lines += [r.getMessage() for r in caplog.records if r.name == "newswatch_airflow.stages" and r.levelno == logging.INFO]
+    return dag_run, db_url, lines
 
 
 def test_a_run_as_airflow_shows_it(demo_run):
@@ -92,7 +99,7 @@ def test_a_run_as_airflow_shows_it(demo_run):
 
     # the summary is in the summary task's log, line by line, as log events of the stages'
     # logger at INFO (a print() would carry neither level nor logger)
-    logged = re.findall(r"\[info\s*\] (.*?) \[newswatch_airflow\.stages\]", task_logs)
+    logged = task_logs
     assert f"newswatch run {run_id} · topic russia_north_korea · success" in logged
     assert "feeds: 3 ok, 0 not modified, 1 failed (of 4 due, 4 configured)" in logged
     assert f"run note: {note}" in logged
