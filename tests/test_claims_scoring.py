@@ -12,7 +12,7 @@ from newswatch.claims.representation import content_text, embedder_for
 from newswatch.claims.romanise import skeleton
 from newswatch.claims.verification import facts
 from newswatch.config import load_topic
-from newswatch.textnorm import tokens
+from newswatch.text.normalize import tokens
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 PAIRS = {p["id"]: p for p in yaml.safe_load((ROOT / "tests" / "fixtures" / "claims" / "pairs.yaml").read_text(

@@ -29,7 +29,7 @@ import regex
 
 from newswatch.claims.romanise import skeleton
 from newswatch.claims.verification import Change, Facts, compare, same_speaker
-from newswatch.textnorm import normalize_text, tokens
+from newswatch.text.normalize import normalize_text, tokens
 
 PAIR_KINDS = ("en-en", "hi-hi", "hi-en")
 MATCH_FEATURES = ("cos_en-en", "cos_hi-hi", "cos_hi-en", "en-en", "hi-hi", "hi-en",
