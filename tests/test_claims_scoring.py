@@ -100,3 +100,15 @@ def test_the_topics_own_names_are_no_evidence_of_a_match():
     other = scoring.Side("Russia and North Korea discussed artillery shells.", "en", None, facts("x", "en"))
     assert scoring.word_overlap(english, other, {}, 1.0)[0] > 0.3  # without the background: Russia, Korea shared
     assert scoring.word_overlap(english, other, {}, 1.0, BACKGROUND)[0] == 0.0
+
+
+def test_the_rarest_word_only_one_side_says_marks_another_claim_in_the_same_frame():
+    """"Three soldiers were wounded" / "three bridges were destroyed": each side's rarest word is
+    its own; a restatement's rarest words are shared."""
+    def side(text):
+        return scoring.Side(text, "en", None, facts(text, "en"))
+    idf = {w: 1.0 for w in scoring.content_words("three were in the border village attack", "en")}
+    soldiers, bridges = side("Three soldiers were wounded in the attack."), side("Three bridges were destroyed in the attack.")
+    again = side("In the attack three soldiers were wounded, the army said.")
+    assert scoring.rarest_unmatched(soldiers, bridges, idf, 4.0) > 0.5
+    assert scoring.rarest_unmatched(soldiers, again, idf, 4.0) == 0.0

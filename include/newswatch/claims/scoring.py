@@ -33,7 +33,7 @@ from newswatch.text.normalize import normalize_text, tokens
 
 PAIR_KINDS = ("en-en", "hi-hi", "hi-en")
 MATCH_FEATURES = ("cos_en-en", "cos_hi-hi", "cos_hi-en", "en-en", "hi-hi", "hi-en",
-                  "containment", "unshared", "names", "shared_number", "speaker")
+                  "containment", "unshared", "names", "shared_number", "speaker", "rarest_unmatched")
 AGREE_FEATURES = ("number_changed", "denial", "negation", "modality", "antonym",
                   "number_close", "denial_close", "negation_close", "modality_close")
 
@@ -196,6 +196,28 @@ def word_overlap(a: Side, b: Side, idf: dict[str, float], default: float,
     return met / max(total, 1e-9), 1.0 - met / max(total, 1e-9)
 
 
+def rarest_unmatched(a: Side, b: Side, idf: dict[str, float], default: float,
+                     background: Background = NO_BACKGROUND) -> float:
+    """Same frame, other content ("three soldiers were wounded" / "three bridges were
+    destroyed"): the IDF of the rarest word each side says and the other does not, the smaller
+    of the two, over the largest IDF (within a language; across scripts the Latin side's rarest
+    word whose skeleton the other side does not write)."""
+    wa, sa = _words(content(a), a.language)
+    wb, sb = _words(content(b), b.language)
+    wa = [w for w in wa if w not in background]
+    wb = [w for w in wb if w not in background]
+    if (a.language == "hi") == (b.language == "hi"):
+        only_a, only_b = set(wa) - set(wb), set(wb) - set(wa)
+        if not only_a or not only_b:
+            return 0.0
+        shared = max((idf.get(w, default) for w in set(wa) & set(wb)), default=0.0)
+        own = min(max(idf.get(w, default) for w in only_a), max(idf.get(w, default) for w in only_b))
+        return max(own - shared, 0.0) / default
+    latin, other = (wa, sb) if b.language == "hi" else (wb, sa)
+    unmet = [w for w in latin if skeleton(w) not in other]
+    return max((idf.get(w, default) for w in unmet), default=0.0) / default
+
+
 def names_met(a: Side, b: Side, background: Background = NO_BACKGROUND) -> float:
     """Across scripts, the share of the Latin side's names whose skeleton the other side writes
     ("Lavrov" in "लावरोव ने कहा"), the topic's own names left out (every claim of a Russia–North
@@ -246,7 +268,8 @@ def match_features(cosine: float, a: Side, b: Side, speakers: bool | None, weigh
     contained, unshared = word_overlap(a, b, weights.idf, weights.idf_default, background)
     return np.asarray([cosine * o for o in onehot] + onehot + [
         contained, unshared, names_met(a, b, background), float(shared_number(a.facts, b.facts)),
-        {True: 1.0, False: -1.0, None: 0.0}[speakers]], dtype=float)
+        {True: 1.0, False: -1.0, None: 0.0}[speakers],
+        rarest_unmatched(a, b, weights.idf, weights.idf_default, background)], dtype=float)
 
 
 def agree_features(change: Change, close: float) -> np.ndarray:
