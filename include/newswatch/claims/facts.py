@@ -43,6 +43,7 @@ class Lexicon:
     denial: frozenset[tuple[str, ...]] = frozenset()
     modality: frozenset[tuple[str, ...]] = frozenset()
     antonyms: dict[str, dict[str, frozenset[tuple[str, ...]]]] = field(default_factory=dict)  # pair → side → words
+    roles: frozenset[str] = frozenset()  # words of a speaker phrase that name a role, not a person
 
     @property
     def max_phrase(self) -> int:
@@ -75,4 +76,5 @@ def lexicon(language: str) -> Lexicon:
         modality=_phrases(raw.get("modality", [])),
         antonyms={pair: {side: _phrases(words) for side, words in sides.items()}
                   for pair, sides in (raw.get("antonyms") or {}).items()},
+        roles=frozenset(_fold(w) for w in raw.get("speaker_roles", [])),
     )

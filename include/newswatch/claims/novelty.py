@@ -33,6 +33,7 @@ from newswatch.claims.judging import judge
 from newswatch.claims.matching import Known
 from newswatch.claims.records import Claim
 from newswatch.claims.representation import Embedder, content_text, embedder_for, from_bytes, text_key, to_bytes
+from newswatch.claims.scoring import background_of
 from newswatch.claims.verification import ALERTED, NEW, RESTATES, Change, Verdict
 from newswatch.config import Topic
 from newswatch.store import claims as store_claims
@@ -119,6 +120,7 @@ def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: l
     offset = matching.Offsets()  # raw cosines: the scorer weighs the language pair
     floor = settings.candidate_floor
     batch_ids = {a["id"] for a in articles}
+    background = background_of(topic)
     retrieved = matching.retrieve(conn, name, embedder, index, matrix, langs, offset, floor, batch_ids)
     exact = _exact_known(conn, name, [c.normalized_hash for _, c in flat], embedder, batch_ids)
     story_units = _story_units(conn, extractor, vectors, articles)
@@ -135,7 +137,7 @@ def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: l
             candidates += _nearest(vector, claim.language, [k for _, k in earlier], offset, floor)
             candidates += _nearest(vector, claim.language, story_units.get(article["id"], []), offset, floor)
             candidates.sort(key=lambda c: -c[0])
-            verdict = judge(claim, candidates[: matching.TOP_K * 3], settings)
+            verdict = judge(claim, candidates[: matching.TOP_K * 3], settings, background=background)
             verdicts.append(verdict)
             rows.append(_claim_row(topic, article, claim, len(rows), verdict, vector, embedder))
             position += 1

@@ -33,7 +33,7 @@ from newswatch.text.normalize import normalize_text, tokens
 
 PAIR_KINDS = ("en-en", "hi-hi", "hi-en")
 MATCH_FEATURES = ("cos_en-en", "cos_hi-hi", "cos_hi-en", "en-en", "hi-hi", "hi-en",
-                  "containment", "unshared", "names", "shared_number", "speaker")
+                  "containment", "unshared", "names", "shared_number", "speaker", "rarest_unmatched")
 AGREE_FEATURES = ("number_changed", "denial", "negation", "modality", "antonym",
                   "number_close", "denial_close", "negation_close", "modality_close")
 
@@ -60,6 +60,8 @@ class Score:
     match: float
     agree: float
     change: Change = field(default_factory=Change)
+    close: float = 0.0  # how near the wording is (`closeness`)
+    across: bool = False  # Hindi against English
 
     @property
     def same(self) -> float:
@@ -86,6 +88,31 @@ def stem(word: str, language: str) -> str:
     return word
 
 
+@dataclass(frozen=True)
+class Background:
+    """The stems of the words every claim of a topic says (the terms of its required keyword
+    groups: the two countries, their leaders and capitals, in both scripts). Sharing them is no
+    evidence that two claims say one thing; containment and names leave them out."""
+
+    stems: frozenset[str] = frozenset()
+
+    def __contains__(self, word_stem: str) -> bool:
+        return word_stem in self.stems
+
+
+NO_BACKGROUND = Background()
+
+
+def background_of(topic) -> Background:
+    """A topic's background: the stems of its required groups' terms, per language."""
+    found: set[str] = set()
+    for group in topic.keyword_groups:
+        if group.required:
+            for language, terms in (("hi", group.terms.hi), ("en", group.terms.en)):
+                found.update(stem(w, language) for t in terms for w in tokens(normalize_text(t)))
+    return Background(frozenset(found))
+
+
 def content_words(text: str, language: str) -> tuple[str, ...]:
     """The stems of a text's words that say what it is about (no stopwords, no digits)."""
     stop = _stopwords(language)
@@ -96,9 +123,11 @@ def content_words(text: str, language: str) -> tuple[str, ...]:
 _NAME = regex.compile(r"(?<![.!?]\s)(?<!^)\b\p{Lu}[\p{Ll}\p{Lu}'-]+")
 
 
-def _names(text: str) -> set[str]:
-    """Skeletons of the capitalised Latin words of a text not opening it (names, mostly)."""
-    return {s for w in _NAME.findall(text) for t in tokens(w) if len(s := skeleton(t)) >= 2}
+def _names(text: str, background: Background = NO_BACKGROUND) -> set[str]:
+    """Skeletons of the capitalised Latin words of a text not opening it (names, mostly), but
+    the topic's own names."""
+    return {s for w in _NAME.findall(text) for t in tokens(w)
+            if len(s := skeleton(t)) >= 2 and stem(t, "en") not in background}
 
 
 @dataclass(frozen=True)
@@ -143,12 +172,16 @@ def _words(text: str, language: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return stems, frozenset(s for w in tokens(text) if len(s := skeleton(w)) >= 2)
 
 
-def word_overlap(a: Side, b: Side, idf: dict[str, float], default: float) -> tuple[float, float]:
+def word_overlap(a: Side, b: Side, idf: dict[str, float], default: float,
+                 background: Background = NO_BACKGROUND) -> tuple[float, float]:
     """(containment, unshared): the IDF mass of the words both say over the smaller side's, and
-    the share of the IDF mass of the words only one side says. Across scripts a word is met by
-    its consonant skeleton; only the Latin side's words are weighed (the other's are unknown)."""
+    the share of the IDF mass of the words only one side says, the topic's background words
+    left out. Across scripts a word is met by its consonant skeleton; only the Latin side's
+    words are weighed (the other's are unknown)."""
     wa, sa = _words(content(a), a.language)
     wb, sb = _words(content(b), b.language)
+    wa = tuple(w for w in wa if w not in background)
+    wb = tuple(w for w in wb if w not in background)
     if not wa or not wb:
         return 0.0, 1.0
     if (a.language == "hi") == (b.language == "hi"):
@@ -163,13 +196,36 @@ def word_overlap(a: Side, b: Side, idf: dict[str, float], default: float) -> tup
     return met / max(total, 1e-9), 1.0 - met / max(total, 1e-9)
 
 
-def names_met(a: Side, b: Side) -> float:
+def rarest_unmatched(a: Side, b: Side, idf: dict[str, float], default: float,
+                     background: Background = NO_BACKGROUND) -> float:
+    """Same frame, other content ("three soldiers were wounded" / "three bridges were
+    destroyed"): the IDF of the rarest word each side says and the other does not, the smaller
+    of the two, over the largest IDF (within a language; across scripts the Latin side's rarest
+    word whose skeleton the other side does not write)."""
+    wa, sa = _words(content(a), a.language)
+    wb, sb = _words(content(b), b.language)
+    wa = [w for w in wa if w not in background]
+    wb = [w for w in wb if w not in background]
+    if (a.language == "hi") == (b.language == "hi"):
+        only_a, only_b = set(wa) - set(wb), set(wb) - set(wa)
+        if not only_a or not only_b:
+            return 0.0
+        shared = max((idf.get(w, default) for w in set(wa) & set(wb)), default=0.0)
+        own = min(max(idf.get(w, default) for w in only_a), max(idf.get(w, default) for w in only_b))
+        return max(own - shared, 0.0) / default
+    latin, other = (wa, sb) if b.language == "hi" else (wb, sa)
+    unmet = [w for w in latin if skeleton(w) not in other]
+    return max((idf.get(w, default) for w in unmet), default=0.0) / default
+
+
+def names_met(a: Side, b: Side, background: Background = NO_BACKGROUND) -> float:
     """Across scripts, the share of the Latin side's names whose skeleton the other side writes
-    ("Putin" in "पुतिन ने कहा"); within a language 0 (containment counts names already)."""
+    ("Lavrov" in "लावरोव ने कहा"), the topic's own names left out (every claim of a Russia–North
+    Korea topic names Kim or Putin); within a language 0 (containment counts names already)."""
     if (a.language == "hi") == (b.language == "hi"):
         return 0.0
     latin, other = (a, b) if b.language == "hi" else (b, a)
-    names = _names(content(latin))
+    names = _names(content(latin), background)
     if not names:
         return 0.0
     skeletons = _words(content(other), other.language)[1]
@@ -205,13 +261,15 @@ def same_source(a: str | None, b: str | None) -> bool | None:
     return None
 
 
-def match_features(cosine: float, a: Side, b: Side, speakers: bool | None, weights: Weights) -> np.ndarray:
+def match_features(cosine: float, a: Side, b: Side, speakers: bool | None, weights: Weights,
+                   background: Background = NO_BACKGROUND) -> np.ndarray:
     kind = pair_kind(a.language, b.language)
     onehot = [float(kind == k) for k in PAIR_KINDS]
-    contained, unshared = word_overlap(a, b, weights.idf, weights.idf_default)
+    contained, unshared = word_overlap(a, b, weights.idf, weights.idf_default, background)
     return np.asarray([cosine * o for o in onehot] + onehot + [
-        contained, unshared, names_met(a, b), float(shared_number(a.facts, b.facts)),
-        {True: 1.0, False: -1.0, None: 0.0}[speakers]], dtype=float)
+        contained, unshared, names_met(a, b, background), float(shared_number(a.facts, b.facts)),
+        {True: 1.0, False: -1.0, None: 0.0}[speakers],
+        rarest_unmatched(a, b, weights.idf, weights.idf_default, background)], dtype=float)
 
 
 def agree_features(change: Change, close: float) -> np.ndarray:
@@ -234,17 +292,19 @@ def closeness(a: Side, b: Side, features: np.ndarray) -> float:
 
 
 def score(cosine: float, known: Side, new: Side, speakers: bool | None = None,
-          weights: Weights | None = None) -> Score:
+          weights: Weights | None = None, background: Background = NO_BACKGROUND) -> Score:
     """P(match), P(agree) and the change of a new claim against a known one, from the cosine of
-    their content embeddings (`speakers`: same_source of their speakers, when already known)."""
+    their content embeddings (`speakers`: same_source of their speakers, when already known;
+    `background`: the topic's own names, `background_of`)."""
     weights = weights or shipped_weights()
     if speakers is None:
         speakers = same_source(known.speaker, new.speaker)
     change = compare(known.facts, new.facts, known.sentence, new.sentence)
-    features = match_features(cosine, known, new, speakers, weights)
+    features = match_features(cosine, known, new, speakers, weights, background)
     match = weights.match.probability(features)
-    agree = weights.agree.probability(agree_features(change, closeness(known, new, features)))
-    return Score(match, agree, change)
+    close = closeness(known, new, features)
+    agree = weights.agree.probability(agree_features(change, close))
+    return Score(match, agree, change, close, pair_kind(known.language, new.language) == "hi-en")
 
 
 def idf_table(texts: list[tuple[str, str]]) -> tuple[dict[str, float], float]:

@@ -275,7 +275,9 @@ def _speaker_words(speaker: str) -> set[str]:
 
 def same_speaker(a: str | None, b: str | None) -> bool | None:
     """Whether two speakers are one source: None when either is unnamed or they are written in
-    different scripts (no evidence either way: a transliterated name is not compared here)."""
+    different scripts (no evidence either way: a transliterated name is not compared here), and
+    None rather than False when one is a singular role with no name ("North Korean leader" may
+    be the other's "Kim")."""
     if not a or not b:
         return None
     wa, wb = _speaker_words(a), _speaker_words(b)
@@ -283,7 +285,35 @@ def same_speaker(a: str | None, b: str | None) -> bool | None:
         return None
     if _script(a) != _script(b):
         return None
-    return len(wa & wb) / min(len(wa), len(wb)) >= 0.5
+    if len(wa & wb) / min(len(wa), len(wb)) >= 0.5:
+        return True
+    return None if unnamed_role(a) or unnamed_role(b) else False
+
+
+_SPEAKER_QUALIFIER = regex.compile(r"\s(?:of|in|at|from|for|with|on|to|by|involved|who|which|that)\s|,")
+# Korean, Russian, Ukrainian, American, Chinese, British (not Japan, Iran, Sudan: places name a source)
+_DEMONYM = regex.compile(r"(?:ean|ian|ican|ese|ish)$|^(?:german|thai|iraqi|israeli|pakistani|saudi|emirati)$")
+_COLLECTIVE = frozenset({"news", "media", "press", "congress", "cbs", "abc"})
+
+
+def unnamed_role(speaker: str | None) -> bool:
+    """A singular role with no name: "North Korean leader", "the country's state news agency",
+    "a defence analyst in Tokyo" (its head before a qualifier has no capitalised word but roles,
+    titles and demonyms, and is not a plural: "two officials" are not one named person).
+    Latin script only: Hindi has no capitals to tell a name by."""
+    if not speaker or _script(speaker) != "latn":
+        return False
+    head = _SPEAKER_QUALIFIER.split(f" {speaker} ", maxsplit=1)[0]
+    words = regex.findall(r"\p{L}[\p{L}.'’-]*", head)
+    if not words:
+        return False
+    roles = lexicon("en").roles
+    for word in words:
+        base = regex.sub(r"['’]s?$", "", word.rstrip(".")).lower()
+        if word[0].isupper() and base not in roles and not _DEMONYM.search(base):
+            return False  # a name
+    last = regex.sub(r"['’]s?$", "", words[-1]).lower()
+    return not (last.endswith("s") and not last.endswith("ss") and last not in _COLLECTIVE)
 
 
 def _script(text: str) -> str:
