@@ -160,8 +160,9 @@ def date_figures() -> dict:
 def evaluate(pairs: list[dict], settings, embedder, extractor) -> dict:
     from newswatch.claims import ClaimExtractor, claim_similarity
     from newswatch.claims.matching import Known, Offsets, similarities
-    from newswatch.claims.novelty import Vectors, judge
+    from newswatch.claims.novelty import judge
     from newswatch.claims.representation import CharGramEmbedder, content_text
+    from newswatch.claims.vectors import Vectors
     from newswatch.claims.verification import compare, facts, same_claim_score, same_speaker, weighed
 
     def speaker(text, lang, given):

@@ -111,16 +111,6 @@ def story_articles(conn: psycopg.Connection, story_id: int, before_id: int, limi
         return cur.fetchall()
 
 
-def embedded_claims_of(conn: psycopg.Connection, article_ids: list[int], embedder: str) -> list[dict[str, Any]]:
-    """The stored claims (sentence, speaker, representation) of the given articles."""
-    if not article_ids:
-        return []
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("""SELECT sentence, speaker, embedding FROM claims
-                       WHERE article_id = ANY(%s) AND embedder = %s""", (article_ids, embedder))
-        return cur.fetchall()
-
-
 def insert_statements(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> None:
     with conn.cursor() as cur:
         cur.executemany(
@@ -140,11 +130,13 @@ def statements_of(conn: psycopg.Connection, article_ids: list[int], embedder: st
 
 
 def insert_claims(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Insert claims (a retry finds them stored: ON CONFLICT keeps the first). Returns
-    (index in rows, id) of the rows inserted now."""
+    """Insert claims in one pipelined executemany (a retry finds them stored: ON CONFLICT keeps
+    the first). Returns (index in rows, id) of the rows inserted now."""
+    if not rows:
+        return []
     inserted = []
-    for k, row in enumerate(rows):
-        found = conn.execute(
+    with conn.cursor() as cur:
+        cur.executemany(
             """INSERT INTO claims (topic, article_id, sentence, speaker, normalized_hash, is_new, language, cue,
                                    position, story_id, is_seed, concepts, nearest_article_id, nearest_sentence,
                                    similarity, category, matched_claim_id, changed, embedding, embedder)
@@ -153,10 +145,16 @@ def insert_claims(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> list[
                        %(nearest_article_id)s, %(nearest_sentence)s, %(similarity)s, %(category)s,
                        %(matched_claim_id)s, %(changed)s, %(embedding)s, %(embedder)s)
                ON CONFLICT (article_id, normalized_hash) DO NOTHING RETURNING id""",
-            {**row, "changed": Jsonb(row["changed"]) if row.get("changed") is not None else None},
-        ).fetchone()
-        if found:
-            inserted.append((k, found[0]))
+            [{**row, "changed": Jsonb(row["changed"]) if row.get("changed") is not None else None} for row in rows],
+            returning=True)
+        k = 0
+        while True:
+            found = cur.fetchone()
+            if found:
+                inserted.append((k, found[0]))
+            k += 1
+            if not cur.nextset():
+                break
     return inserted
 
 
@@ -182,5 +180,7 @@ def reported_claims_of_articles(conn: psycopg.Connection, article_ids: list[int]
     return found
 
 
-def existing_claims(conn: psycopg.Connection, article_id: int) -> int:
-    return conn.execute("SELECT count(*) FROM claims WHERE article_id = %s", (article_id,)).fetchone()[0]
+def articles_with_claims(conn: psycopg.Connection, article_ids: list[int]) -> set[int]:
+    """Those of the articles that have claims stored (assessed already)."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM claims WHERE article_id = ANY(%s)",
+                                       (article_ids,))}
