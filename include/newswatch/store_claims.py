@@ -70,22 +70,35 @@ def insert_cells(conn: psycopg.Connection, topic: str, claim_ids: list[int], cel
         (topic, cells, claim_ids))
 
 
-def claims_in_cells(conn: psycopg.Connection, topic: str, embedder: str,
-                    cells: list[int] | None) -> list[dict[str, Any]]:
-    """The topic's embedded claims (cells None: all of them, cell None) or those filed under the
-    given cells (one row per claim and cell), with their article."""
-    with conn.cursor(row_factory=dict_row) as cur:
+def vectors_in_cells(conn: psycopg.Connection, topic: str, embedder: str, cells: list[int] | None
+                     ) -> tuple[list[int], list[int], list[str], list[bytes], list[list[int | None]]]:
+    """The topic's embedded claims (cells None: all of them, filed under cell None) or those
+    filed under any of the given cells, once each: ids, article ids, languages, representations
+    and the given cells each is filed under. Read as binary (no hex text for the vectors)."""
+    with conn.cursor(binary=True) as cur:
         if cells is None:
-            cur.execute(f"""SELECT NULL::int AS cell, {_CLAIM_COLUMNS}, c.embedding
-                            FROM claims c JOIN articles a ON a.id = c.article_id
-                            WHERE c.topic = %s AND c.embedder = %s ORDER BY c.id""", (topic, embedder))
+            cur.execute("""SELECT id, article_id, COALESCE(language, ''), embedding FROM claims
+                           WHERE topic = %s AND embedder = %s ORDER BY id""", (topic, embedder))
+            rows = [(*r, [None]) for r in cur.fetchall()]
         else:
-            cur.execute(f"""SELECT cc.cell, {_CLAIM_COLUMNS}, c.embedding
-                            FROM claim_cells cc JOIN claims c ON c.id = cc.claim_id
-                            JOIN articles a ON a.id = c.article_id
-                            WHERE cc.topic = %s AND cc.cell = ANY(%s) AND c.embedder = %s ORDER BY c.id""",
+            cur.execute("""SELECT c.id, c.article_id, COALESCE(c.language, ''), c.embedding, f.cells
+                           FROM (SELECT claim_id, array_agg(cell) AS cells FROM claim_cells
+                                 WHERE topic = %s AND cell = ANY(%s) GROUP BY claim_id) f
+                           JOIN claims c ON c.id = f.claim_id WHERE c.embedder = %s ORDER BY c.id""",
                         (topic, cells, embedder))
-        return cur.fetchall()
+            rows = cur.fetchall()
+    return ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [bytes(r[3]) for r in rows],
+            [list(r[4]) for r in rows])
+
+
+def claims_by_id(conn: psycopg.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Stored claims with their article, by primary key."""
+    if not ids:
+        return {}
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(f"""SELECT {_CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id
+                        WHERE c.id = ANY(%s)""", (ids,))
+        return {r["id"]: r for r in cur.fetchall()}
 
 
 def claims_by_hash(conn: psycopg.Connection, topic: str, hashes: list[str], embedder: str) -> list[dict[str, Any]]:

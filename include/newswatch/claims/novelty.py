@@ -68,6 +68,7 @@ class Assessment:
     embedded: int = 0  # texts the model embedded in this call
     cached: int = 0  # texts read from the embedding cache (embedded on an earlier call)
     reused: int = 0  # texts asked for again within this call
+    model_s: float = 0.0  # of timing.embed, the seconds in the model
     timing: Timing = field(default_factory=Timing)  # seconds per part
 
 
@@ -154,7 +155,7 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
     for name in dict.fromkeys(a["topic"] for a in articles):
         _assess_topic(conn, topic, name, [a for a in articles if a["topic"] == name], vectors, result)
     result.embedded, result.cached, result.reused = vectors.embedded, vectors.cached, vectors.reused
-    result.timing.embed = vectors.seconds
+    result.timing.embed, result.model_s = vectors.seconds, vectors.model_seconds
     return result
 
 
