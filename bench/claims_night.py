@@ -18,7 +18,9 @@ Prints the night's seconds and its parts (extract, embed, retrieve, judge, store
 newswatch.claims.timing), claims/s, texts embedded by the model vs read from the cache, the
 model's rate, and the projection to the target night (2,000 articles against 100,000 claims)
 from the measured rates: as measured (at this unique share), with no repeats (every claim a text
-of its own, nothing cached) and with every text cached (a night that only repeats).
+of its own, nothing cached) and with every text cached (a night that only repeats); and the
+night's CPU seconds of this process (`night_cpu_s`, `*_cpu_s`): on this shared machine the wall
+seconds include waiting for the core, the CPU seconds are what one core of its own needs.
 BENCH_PROFILE=1 writes a cProfile of the night to /tmp/night.prof first.
 
     python bench/claims_night.py [--quick] [--known N] [--articles M] [--story-share S] [--unique-share U]
@@ -192,8 +194,10 @@ def main() -> None:
                 cProfile.runctx("novelty.assess_articles(conn, topic, ids)", globals(), locals(), "/tmp/night.prof")
                 conn.rollback()
                 started = time.perf_counter()
+            cpu = time.process_time()
             result = novelty.assess_articles(conn, topic, ids)
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu
             model_s = result.model_s
             conn.rollback()
     finally:
@@ -207,6 +211,10 @@ def main() -> None:
         "claims_per_article": round(claims / count, 1), "claims_per_s": round(claims / elapsed, 1),
         "texts_embedded": result.embedded, "texts_cached": result.cached, "texts_reused_in_night": result.reused,
         "model_s": round(model_s, 1), "model_texts_per_s": round(rate, 1), "categories": result.categories,
+        # this process's CPU seconds: what the night needs of one core of its own (the machine is
+        # shared, so wall seconds include waiting; the database server's own CPU is not in it)
+        "night_cpu_s": round(cpu, 1), "model_cpu_s": round(result.model_cpu_s, 1),
+        "model_texts_per_cpu_s": round(result.embedded / result.model_cpu_s, 1) if result.model_cpu_s else 0.0,
     })
     # the target night from the measured rates: the model's time scales with the texts it embeds,
     # the rest (extraction, cache reads, retrieval in cells, verification, storing) with the claims
@@ -216,6 +224,11 @@ def main() -> None:
     figures["projected_2000_articles_s"] = round(scale * elapsed, 1)
     figures["projected_2000_no_repeats_s"] = round(scale * claims * (per_text + rest_per_claim), 1)
     figures["projected_2000_all_cached_s"] = round(scale * claims * rest_per_claim, 1)
+    # the same on a core of its own: this process's CPU seconds (the database server's are not in them)
+    cpu_rest_per_claim = max(cpu - result.model_cpu_s, 0.0) / max(claims, 1)
+    cpu_per_text = result.model_cpu_s / result.embedded if result.embedded else 0.0
+    figures["projected_2000_articles_cpu_s"] = round(scale * cpu, 1)
+    figures["projected_2000_no_repeats_cpu_s"] = round(scale * claims * (cpu_per_text + cpu_rest_per_claim), 1)
     figures["target_s"] = 300
     report(figures)
 

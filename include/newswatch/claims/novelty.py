@@ -69,6 +69,7 @@ class Assessment:
     cached: int = 0  # texts read from the embedding cache (embedded on an earlier call)
     reused: int = 0  # texts asked for again within this call
     model_s: float = 0.0  # of timing.embed, the seconds in the model
+    model_cpu_s: float = 0.0  # the CPU seconds of this process in the model
     timing: Timing = field(default_factory=Timing)  # seconds per part
 
 
@@ -156,6 +157,7 @@ def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[in
         _assess_topic(conn, topic, name, [a for a in articles if a["topic"] == name], vectors, result)
     result.embedded, result.cached, result.reused = vectors.embedded, vectors.cached, vectors.reused
     result.timing.embed, result.model_s = vectors.seconds, vectors.model_seconds
+    result.model_cpu_s = vectors.model_cpu_seconds
     return result
 
 

@@ -43,14 +43,15 @@ def cache_key(text: str) -> bytes:
 class Vectors:
     """Representations by text for one assessment. `conn` None: memory only (no cache table).
     Counts: `embedded` by the model, `cached` read from the table, `reused` answered from memory;
-    `seconds` spent here (cache reads and writes included), `model_seconds` in the model."""
+    `seconds` spent here (cache reads and writes included), `model_seconds` in the model (and
+    `model_cpu_seconds` of this process's CPU: on a shared machine, what one core of its own needs)."""
 
     def __init__(self, embedder: Embedder, conn: psycopg.Connection | None = None, cache: bool = True) -> None:
         self.embedder = embedder
         self.conn = conn if cache else None
         self._memo: dict[bytes, np.ndarray] = {}
         self.embedded = self.cached = self.reused = 0
-        self.seconds = self.model_seconds = 0.0
+        self.seconds = self.model_seconds = self.model_cpu_seconds = 0.0
 
     def get(self, texts: list[str]) -> np.ndarray:
         """(len(texts), dim) float32, one row per text in order."""
@@ -69,9 +70,10 @@ class Vectors:
             self._memo.update(found)
             missing = [k for k in missing if k not in found]
         if missing:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             vectors = np.asarray(self.embedder.embed([embed_form(first[k]) for k in missing]), dtype=np.float32)
             self.model_seconds += time.perf_counter() - t
+            self.model_cpu_seconds += time.process_time() - cpu
             self.embedded += len(missing)
             self._memo.update(zip(missing, vectors))
             if self.conn is not None:
