@@ -165,3 +165,16 @@ def test_the_cache_needs_no_extension(db_url):
         read = Vectors(embedder, conn)
         assert read.get(["Moscow  denied the report."]).tobytes() == made.tobytes() and read.cached == 1
         print(f"pgvector available on this server: {bool(has_vector)}")
+
+
+def test_claims_without_a_representation_are_filled_from_the_cache(db_url):
+    """Claims stored before their representation (migration 0008's backfill) get it through the
+    cache: the seeds' texts were embedded when the seeds were stored, so nothing is embedded again."""
+    with psycopg.connect(db_url) as conn:
+        load_topic_seeds(conn, TOPIC)
+        before = conn.execute("SELECT id, embedding FROM claims ORDER BY id").fetchall()
+        conn.execute("UPDATE claims SET embedding = NULL, embedder = NULL")
+        vectors = Vectors(embedder_for(TOPIC.claims.embedder), conn)
+        assert novelty.ensure_embeddings(conn, TOPIC.name, vectors) == len(before)
+        assert vectors.embedded == 0 and vectors.cached > 0
+        assert conn.execute("SELECT id, embedding FROM claims ORDER BY id").fetchall() == before

@@ -169,7 +169,7 @@ def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: l
     timing = result.timing
     clock = lambda: vectors.seconds  # noqa: E731 - embedding inside a part is counted as embed
     with timing.part("embed"):
-        ensure_embeddings(conn, name, embedder)
+        ensure_embeddings(conn, name, vectors)
     with timing.part("extract"):
         claims = {a["id"]: extractor.extract(a["text"], a["language"]) for a in articles}
     flat = [(a, c) for a in articles for c in claims[a["id"]]]
@@ -383,21 +383,22 @@ def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
     return len(ids)
 
 
-def ensure_embeddings(conn: psycopg.Connection, name: str, embedder: Embedder, chunk: int = 2000) -> int:
+def ensure_embeddings(conn: psycopg.Connection, name: str, vectors: Vectors, chunk: int = 2000) -> int:
     """Embed the topic's stored claims that have no representation from this embedder (claims
-    stored before migration 0008, or after a change of embedder). One query when there is nothing to do."""
-    done = 0
+    stored before migration 0008, or after a change of embedder), through the cache. One query
+    when there is nothing to do."""
+    embedder, done = vectors.embedder, 0
     while True:
         rows = conn.execute(
             """SELECT id, sentence, speaker FROM claims WHERE topic = %s AND embedder IS DISTINCT FROM %s
                ORDER BY id LIMIT %s""", (name, embedder.name, chunk)).fetchall()
         if not rows:
             break
-        vectors = embedder.embed([content_text(s, sp) for _, s, sp in rows])
+        made = vectors.get([content_text(s, sp) for _, s, sp in rows])
         conn.execute(
             """UPDATE claims c SET embedding = s.e, embedder = %s
                FROM unnest(%s::bigint[], %s::bytea[]) AS s(id, e) WHERE c.id = s.id""",
-            (embedder.name, [r[0] for r in rows], [to_bytes(v) for v in vectors]))
+            (embedder.name, [r[0] for r in rows], [to_bytes(v) for v in made]))
         done += len(rows)
     if done:
         store_claims.drop_index(conn, name)  # rebuilt over the new representations
