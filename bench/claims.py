@@ -160,6 +160,7 @@ def pair_sides(pairs: list[dict], topic, embedder, extractor=None) -> tuple[list
     from newswatch.claims import ClaimExtractor
     from newswatch.claims.representation import content_text
     from newswatch.claims.scoring import Side
+    from newswatch.claims.vectors import embed_form
     from newswatch.claims.verification import facts
 
     extractor = extractor or ClaimExtractor(topic)
@@ -175,8 +176,9 @@ def pair_sides(pairs: list[dict], topic, embedder, extractor=None) -> tuple[list
         given = p.get("speakers") or [None, None]
         sides.append((Side(p["a"], p["la"], speaker(p["a"], p["la"], given[0]), facts(p["a"], p["la"])),
                       Side(p["b"], p["lb"], speaker(p["b"], p["lb"], given[1]), facts(p["b"], p["lb"]))))
-    va = embedder.embed([content_text(a.sentence, a.speaker) for a, _ in sides])
-    vb = embedder.embed([content_text(b.sentence, b.speaker) for _, b in sides])
+    # the model reads what the pipeline gives it (claims.vectors.embed_form)
+    va = embedder.embed([embed_form(content_text(a.sentence, a.speaker)) for a, _ in sides])
+    vb = embedder.embed([embed_form(content_text(b.sentence, b.speaker)) for _, b in sides])
     return sides, (va * vb).sum(axis=1).astype(float).tolist()
 
 

@@ -115,12 +115,12 @@ class CachedEmbedder:
         self._known = dict(np.load(self._path)) if self._path.exists() else {}
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        from newswatch.claims.representation import text_key
+        from newswatch.claims.vectors import cache_key
 
-        keys = [text_key(t) for t in texts]
+        keys = [cache_key(t).hex() for t in texts]
         missing = [t for t, k in zip(texts, keys) if k not in self._known]
         if missing:
-            self._known.update(zip((text_key(t) for t in missing), self._embedder.embed(missing)))
+            self._known.update(zip((cache_key(t).hex() for t in missing), self._embedder.embed(missing)))
             self._path.parent.mkdir(parents=True, exist_ok=True)
             np.savez(self._path, **self._known)
         return np.vstack([self._known[k] for k in keys])

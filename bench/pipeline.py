@@ -4,8 +4,9 @@ Generates Hindi and English feeds and article pages (most relevant, some not), s
 from a loopback HTTP server, runs the stages in this process against a fresh database (the
 embedded Postgres, or NEWSWATCH_DATABASE_URL's server), and prints entries/s end to end and
 per stage, and the claims share of the load (claim extraction, embedding, matching and
-verification: `durations.claims` of the run over `durations.load`). Last line: one JSON object
-of figures.
+verification: `durations.claims` of the run over `durations.load`) with its parts (`claims_parts_s`:
+newswatch.claims.timing, texts embedded and read from the cache). Last line: one JSON object of
+figures.
 
     python bench/pipeline.py [--quick] [--feeds N] [--entries M]
 """
@@ -108,7 +109,8 @@ def main() -> int:
             import psycopg
 
             with psycopg.connect(db) as conn:
-                durations = conn.execute("SELECT durations FROM runs WHERE run_id = %s", (run_id,)).fetchone()[0]
+                durations, stats = conn.execute("SELECT durations, stats FROM runs WHERE run_id = %s",
+                                                (run_id,)).fetchone()
     finally:
         drop_database(admin, name)
     seen = sum(r.entries_seen for r in results)
@@ -122,6 +124,7 @@ def main() -> int:
         "validate_rows_per_s": round(len(validated.valid) / timings["validate"], 1),
         "claims_s": durations.get("claims"),
         "claims_share_of_load": round(durations.get("claims", 0) / max(durations.get("load", 0), 1e-9), 3),
+        "claims_parts_s": stats.get("claims_parts"),  # newswatch.claims.timing, with texts embedded / cached
     }
     report(figures)
     return 0

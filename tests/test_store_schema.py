@@ -11,7 +11,7 @@ from newswatch.store.migrate import migrate
 from newswatch.text.normalize import content_hash
 
 SEEDS = ROOT / "include" / "seed_corpus"
-TABLES = {"feeds", "articles", "article_bands", "claims", "alerts", "quarantine", "runs"}
+TABLES = {"feeds", "articles", "article_bands", "claims", "alerts", "quarantine", "runs", "embedding_cache"}
 
 
 # sha256 of ../shared/seed_corpus/*.txt as handed over: the project ships them byte for byte.

@@ -298,7 +298,7 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         dedupe.index_articles(conn, topic, stored_ids)
         stories.assign_stories(conn, topic, stored_ids)
         claims_started = time.perf_counter()
-        novelty.assess_articles(conn, topic, new_ids)
+        assessed = novelty.assess_articles(conn, topic, new_ids)
         claims_s = round(time.perf_counter() - claims_started, 3)
         # counted from what the run stored: a retry of a load that committed stores nothing new
         # and must not overwrite the counts with zeros
@@ -306,6 +306,9 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
                  **accounting.stats(ledger)}
         if resolved:
             stats["quarantine_resolved"] = len(resolved)
+        if assessed.new_developments or assessed.not_new:  # a retry that assessed nothing keeps the first's
+            stats["claims_parts"] = {**assessed.timing.as_dict(), "claims": assessed.claims_total,
+                                     "texts_embedded": assessed.embedded, "texts_cached": assessed.cached}
         durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
                      "load": round(time.perf_counter() - started, 3), "claims": claims_s}
         store.merge_run(conn, run, stats=stats, durations=durations)

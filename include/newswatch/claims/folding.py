@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -15,21 +16,40 @@ _NOT_LETTER_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
 _NOT_LETTER_AFTER = r"(?![\p{L}\p{M}\p{N}])"
 
 
+_FOLDED: dict[str, str] = {}  # character → its fold; a night folds the same few hundred characters
+
+
+def _fold_char(ch: str) -> str:
+    folded = _FOLDED.get(ch)
+    if folded is None:
+        if ch in "\u200b\u200c\u200d\u2060\ufeff":
+            folded = ""
+        else:
+            folded = unicodedata.normalize("NFC", unicodedata.normalize("NFD", ch).replace(NUKTA, "")).lower()
+        _FOLDED[ch] = folded
+    return folded
+
+
 def _fold_with_map(text: str) -> tuple[str, list[int]]:
     """The text NFC'd, nukta-folded and lower-cased, zero-width characters dropped, with the
     index in `text` of every folded character, so that a match maps back to the text as written."""
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        if ch in "\u200b\u200c\u200d\u2060\ufeff":
-            continue
-        folded = unicodedata.normalize("NFC", unicodedata.normalize("NFD", ch).replace(NUKTA, "")).lower()
-        for c in folded:
-            out.append(c)
+        folded = _FOLDED.get(ch)
+        if folded is None:
+            folded = _fold_char(ch)
+        if len(folded) == 1:
+            out.append(folded)
             where.append(i)
+        else:
+            for c in folded:
+                out.append(c)
+                where.append(i)
     return "".join(out), where
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     return _fold_with_map(text)[0]
 

@@ -202,8 +202,9 @@ _WordsLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
+@cache
 def languages() -> tuple[str, ...]:
-    """The languages with a lexicon file."""
+    """The languages with a lexicon file (the package's files: read once)."""
     folder = resources.files("newswatch.claims") / "cues"
     return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml")))
 

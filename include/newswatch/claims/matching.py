@@ -155,48 +155,67 @@ def retrieve(conn: psycopg.Connection, topic: str, embedder: Embedder, index: Ce
              vectors: np.ndarray, langs: list[str], offsets: Offsets, floor: float,
              exclude_articles: set[int] | None = None, top_k: int = TOP_K) -> list[list[tuple[float, Known]]]:
     """For each query vector the stored claims of the topic most like it (similarity ≥ floor),
-    best first, at most `top_k`. Claims of `exclude_articles` (the batch itself) are left out."""
+    best first (equal scores: the older claim first), at most `top_k`. Claims of
+    `exclude_articles` (the batch itself) are left out. The candidates' vectors are read as
+    binary in one query, each cell's queries scored in one matrix product, and only the
+    winners' sentences and articles are read, by primary key."""
     out: list[list[tuple[float, Known]]] = [[] for _ in range(len(vectors))]
     if len(vectors) == 0:
         return out
     if index is None:
-        groups = {None: np.arange(len(vectors))}
+        groups: dict[int | None, np.ndarray] = {None: np.arange(len(vectors))}
     else:
         probed = index.nearest_cells(vectors, PROBE)
-        groups: dict[int | None, np.ndarray] = {}
+        groups = {}
         for cell in np.unique(probed):
             groups[int(cell)] = np.nonzero((probed == cell).any(axis=1))[0]
-    rows = store_claims.claims_in_cells(conn, topic, embedder.name, None if index is None else sorted(groups))
+    ids, article_ids, row_langs, blobs, cells = store_claims.vectors_in_cells(
+        conn, topic, embedder.name, None if index is None else sorted(groups))
     exclude = exclude_articles or set()
-    by_cell: dict[int | None, list[int]] = {}
-    for k, row in enumerate(rows):
-        if row["article_id"] not in exclude:
-            by_cell.setdefault(row["cell"], []).append(k)
-    if not by_cell:
+    keep = np.asarray([a not in exclude for a in article_ids], dtype=bool)
+    if not keep.any():
         return out
-    matrix = from_bytes([r["embedding"] for r in rows], embedder.dim)
-    row_langs = np.asarray([r["language"] or "" for r in rows])
-    best: list[dict[int, float]] = [{} for _ in range(len(vectors))]
+    matrix = from_bytes(blobs, embedder.dim)
+    ids_arr, row_langs_arr = np.asarray(ids, dtype=np.int64), np.asarray(row_langs)
+    members_of: dict[int | None, list[int]] = {}
+    for k, claim_cells in enumerate(cells):
+        if keep[k]:
+            for cell in claim_cells:
+                members_of.setdefault(cell, []).append(k)
+    query_langs = np.asarray(langs)
+    found_q, found_m, found_s = [], [], []
     for cell, queries in groups.items():
-        members = np.asarray(by_cell.get(cell, []), dtype=int)
+        members = np.asarray(members_of.get(cell, []), dtype=np.int64)
         if len(members) == 0:
             continue
-        scores = vectors[queries] @ matrix[members].T + offsets.matrix(np.asarray(langs)[queries], row_langs[members])
-        scores = np.minimum(scores, 1.0)
+        scores = np.minimum(vectors[queries] @ matrix[members].T
+                            + offsets.matrix(query_langs[queries], row_langs_arr[members]), 1.0)
         k = min(top_k, len(members))
         top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        for qi, q in enumerate(queries):
-            for j in top[qi]:
-                score = float(scores[qi, j])
-                if score >= floor:
-                    member = int(members[j])
-                    if score > best[q].get(member, -2.0):
-                        best[q][member] = score
-    for q, found in enumerate(best):
-        for member, score in sorted(found.items(), key=lambda kv: -kv[1])[:top_k]:
-            row = rows[member]
-            out[q].append((score, Known(
-                sentence=row["sentence"], speaker=row["speaker"], language=row["language"] or "",
-                vector=matrix[member], article_id=row["article_id"], claim_id=row["id"], title=row["title"],
-                url=row["canonical_url"], seen=row["seen"], source=row["source"])))
+        found_q.append(np.repeat(queries, k))
+        found_m.append(members[top].ravel())
+        found_s.append(np.take_along_axis(scores, top, axis=1).ravel())
+    if not found_q:
+        return out
+    q, m, sc = np.concatenate(found_q), np.concatenate(found_m), np.concatenate(found_s)
+    above = sc >= floor
+    q, m, sc = q[above], m[above], sc[above]
+    order = np.lexsort((ids_arr[m], -sc, q))  # by query, best first, older first
+    q, m, sc = q[order], m[order], sc[order]
+    picked: list[tuple[int, int, float]] = []
+    seen: set[tuple[int, int]] = set()
+    count: dict[int, int] = {}
+    for qi, mi, score in zip(q.tolist(), m.tolist(), sc.tolist()):
+        if (qi, mi) in seen or count.get(qi, 0) >= top_k:
+            continue  # a claim filed under two probed cells is one candidate
+        seen.add((qi, mi))
+        count[qi] = count.get(qi, 0) + 1
+        picked.append((qi, mi, score))
+    details = store_claims.claims_by_id(conn, sorted({ids[mi] for _, mi, _ in picked}))
+    for qi, mi, score in picked:
+        row = details[ids[mi]]
+        out[qi].append((score, Known(
+            sentence=row["sentence"], speaker=row["speaker"], language=row["language"] or "",
+            vector=matrix[mi], article_id=row["article_id"], claim_id=row["id"], title=row["title"],
+            url=row["canonical_url"], seen=row["seen"], source=row["source"])))
     return out

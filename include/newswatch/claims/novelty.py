@@ -32,8 +32,10 @@ from newswatch.claims.extractor import ClaimExtractor
 from newswatch.claims.judging import judge
 from newswatch.claims.matching import Known
 from newswatch.claims.records import Claim
-from newswatch.claims.representation import Embedder, content_text, embedder_for, from_bytes, text_key, to_bytes
+from newswatch.claims.representation import Embedder, content_text, embedder_for, from_bytes, to_bytes
 from newswatch.claims.scoring import background_of
+from newswatch.claims.timing import Timing
+from newswatch.claims.vectors import Vectors
 from newswatch.claims.verification import ALERTED, NEW, RESTATES, Change, Verdict
 from newswatch.config import Topic
 from newswatch.store import claims as store_claims
@@ -52,6 +54,11 @@ class Assessment:
     claims_new: int = 0
     categories: dict[str, int] = field(default_factory=dict)
     embedded: int = 0  # texts the model embedded in this call
+    cached: int = 0  # texts read from the embedding cache (embedded on an earlier call)
+    reused: int = 0  # texts asked for again within this call
+    model_s: float = 0.0  # of timing.embed, the seconds in the model
+    model_cpu_s: float = 0.0  # the CPU seconds of this process in the model
+    timing: Timing = field(default_factory=Timing)  # seconds per part
 
 
 _extractors: dict[int, tuple[Topic, ClaimExtractor]] = {}
@@ -65,41 +72,20 @@ def extractor_for(topic: Topic) -> ClaimExtractor:
     return cached[1]
 
 
-class Vectors:
-    """Representations by text for one call: what is known is reused, the rest embedded in batches."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = embedder
-        self._known: dict[str, np.ndarray] = {}
-        self.embedded = 0
-
-    def add(self, text: str, vector: np.ndarray) -> None:
-        self._known.setdefault(text_key(text), vector)
-
-    def get(self, texts: list[str]) -> np.ndarray:
-        keys = [text_key(t) for t in texts]
-        missing = list(dict.fromkeys(k for k in keys if k not in self._known))
-        if missing:
-            first = {k: t for t, k in zip(texts, keys)}
-            vectors = self.embedder.embed([first[k] for k in missing])
-            self.embedded += len(missing)
-            self._known.update(zip(missing, vectors))
-        if not texts:
-            return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.vstack([self._known[k] for k in keys])
-
-
 def assess_articles(conn: psycopg.Connection, topic: Topic, article_ids: list[int]) -> Assessment:
     """Decide for the articles this load stored, in id order: an article's claims are known
     before the next article of the batch is judged. An article already assessed is left alone.
     Known is what the article's own topic stored (another topic's claims are news to its readers)."""
-    embedder = embedder_for(topic.claims.embedder)
-    vectors = Vectors(embedder)
+    embedder = embedder_for(topic.claims.embedder, threads=topic.claims.embed_threads)
+    vectors = Vectors(embedder, conn)
     result = Assessment()
-    articles = [a for a in store.article_texts(conn, article_ids) if not store_claims.existing_claims(conn, a["id"])]
+    assessed = store_claims.articles_with_claims(conn, article_ids)
+    articles = [a for a in store.article_texts(conn, article_ids) if a["id"] not in assessed]
     for name in dict.fromkeys(a["topic"] for a in articles):
         _assess_topic(conn, topic, name, [a for a in articles if a["topic"] == name], vectors, result)
-    result.embedded = vectors.embedded
+    result.embedded, result.cached, result.reused = vectors.embedded, vectors.cached, vectors.reused
+    result.timing.embed, result.model_s = vectors.seconds, vectors.model_seconds
+    result.model_cpu_s = vectors.model_cpu_seconds
     return result
 
 
@@ -108,51 +94,58 @@ def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: l
     settings = topic.claims
     extractor = extractor_for(topic)
     embedder = vectors.embedder
-    ensure_embeddings(conn, name, embedder)
-    claims = {a["id"]: extractor.extract(a["text"], a["language"]) for a in articles}
+    timing = result.timing
+    clock = lambda: vectors.seconds  # noqa: E731 - embedding inside a part is counted as embed
+    with timing.part("embed"):
+        ensure_embeddings(conn, name, vectors)
+    with timing.part("extract"):
+        claims = {a["id"]: extractor.extract(a["text"], a["language"]) for a in articles}
     flat = [(a, c) for a in articles for c in claims[a["id"]]]
-    texts = [content_text(c.sentence, c.speaker) for _, c in flat]
-    for row in store_claims.claims_by_hash(conn, name, [c.normalized_hash for _, c in flat], embedder.name):
-        vectors.add(content_text(row["sentence"], row["speaker"]), from_bytes([row["embedding"]], embedder.dim)[0])
-    matrix = vectors.get(texts)
+    matrix = vectors.get([content_text(c.sentence, c.speaker) for _, c in flat])
     langs = [c.language for _, c in flat]
-    index = matching.ensure_index(conn, name, embedder)
     offset = matching.Offsets()  # raw cosines: the scorer weighs the language pair
     floor = settings.candidate_floor
-    batch_ids = {a["id"] for a in articles}
     background = background_of(topic)
-    retrieved = matching.retrieve(conn, name, embedder, index, matrix, langs, offset, floor, batch_ids)
-    exact = _exact_known(conn, name, [c.normalized_hash for _, c in flat], embedder, batch_ids)
-    story_units = _story_units(conn, extractor, vectors, articles)
-    earlier: list[tuple[Claim, Known]] = []  # claims of this call's earlier articles
+    batch_ids = {a["id"] for a in articles}
+    with timing.part("retrieve", clock):
+        index = matching.ensure_index(conn, name, embedder)
+        retrieved = matching.retrieve(conn, name, embedder, index, matrix, langs, offset, floor, batch_ids)
+        exact = _exact_known(conn, name, [c.normalized_hash for _, c in flat], embedder, batch_ids)
+        story_units = _story_units(conn, extractor, vectors, articles)
+    earlier = _Pool(embedder.dim)  # claims of this call's earlier articles
     position = 0
     for article in articles:
         mine = claims[article["id"]]
-        rows, verdicts = [], []
-        for claim in mine:
-            vector = matrix[position]
-            candidates = list(retrieved[position])
-            if claim.normalized_hash in exact:
-                candidates.insert(0, (1.0, exact[claim.normalized_hash]))
-            candidates += _nearest(vector, claim.language, [k for _, k in earlier], offset, floor)
-            candidates += _nearest(vector, claim.language, story_units.get(article["id"], []), offset, floor)
-            candidates.sort(key=lambda c: -c[0])
-            verdict = judge(claim, candidates[: matching.TOP_K * 3], settings, background=background)
-            verdicts.append(verdict)
-            rows.append(_claim_row(topic, article, claim, len(rows), verdict, vector, embedder))
-            position += 1
-        ids = _store(conn, name, index, rows, [matrix[position - len(mine) + k] for k in range(len(mine))])
+        vectors_of = matrix[position:position + len(mine)]
+        with timing.part("retrieve", clock):
+            mine_langs = [c.language for c in mine]
+            from_earlier = earlier.nearest(vectors_of, mine_langs, offset, floor)
+            units = story_units.get(article["id"], [])
+            from_story = _nearest(vectors_of, mine_langs, np.vstack([u.vector for u in units]) if units else None,
+                                  [u.language for u in units], units, offset, floor)
+        rows = []
+        with timing.part("judge", clock):
+            for k, claim in enumerate(mine):
+                candidates = list(retrieved[position + k])
+                if claim.normalized_hash in exact:
+                    candidates.insert(0, (1.0, exact[claim.normalized_hash]))
+                candidates += from_earlier[k] + from_story[k]
+                candidates.sort(key=lambda c: -c[0])
+                verdict = judge(claim, candidates[: matching.TOP_K * 3], settings, background=background)
+                rows.append(_claim_row(topic, article, claim, len(rows), verdict, vectors_of[k], embedder))
+        with timing.part("store", clock):
+            ids = _store(conn, name, index, rows, list(vectors_of))
+            head = (store.known_in_story(conn, article["story_id"], article["id"], article["run_id"])
+                    if article["story_id"] is not None else None)
+            new_story = head is None
+            alerted = [r for r in rows if r["is_new"]]
+            is_new = new_story or bool(alerted)
+            store.set_novelty(conn, article["id"], is_new, explain(new_story, head, rows, article.get("extends")))
         seen = article.get("published_at") or article.get("fetched_at")
-        earlier += [(c, Known(c.sentence, c.speaker, c.language, matrix[position - len(mine) + k], article["id"],
-                              claim_id=ids.get(k), title=article["title"], url=article["canonical_url"], seen=seen,
-                              source=article.get("source")))
-                    for k, c in enumerate(mine)]
-        head = (store.known_in_story(conn, article["story_id"], article["id"], article["run_id"])
-                if article["story_id"] is not None else None)
-        new_story = head is None
-        alerted = [r for r in rows if r["is_new"]]
-        is_new = new_story or bool(alerted)
-        store.set_novelty(conn, article["id"], is_new, explain(new_story, head, rows, article.get("extends")))
+        earlier.add([Known(c.sentence, c.speaker, c.language, vectors_of[k], article["id"], claim_id=ids.get(k),
+                           title=article["title"], url=article["canonical_url"], seen=seen, source=article.get("source"))
+                     for k, c in enumerate(mine)])
+        position += len(mine)
         result.claims_total += len(rows)
         result.claims_new += len(alerted)
         result.new_stories += new_story
@@ -161,13 +154,42 @@ def _assess_topic(conn: psycopg.Connection, topic: Topic, name: str, articles: l
         (result.new_developments if is_new else result.not_new).append(article["id"])
 
 
-def _nearest(vector: np.ndarray, language: str, units: list[Known], offset: matching.Offsets, floor: float) -> list[tuple[float, Known]]:
-    if not units:
-        return []
-    scores = matching.similarities(vector, language, np.vstack([u.vector for u in units]),
-                                   [u.language for u in units], offset)
-    order = np.argsort(-scores)[: matching.TOP_K]
-    return [(float(scores[i]), units[i]) for i in order if scores[i] >= floor]
+def _nearest(queries: np.ndarray, langs: list[str], matrix: np.ndarray | None, unit_langs: list[str],
+             units: list[Known], offset: matching.Offsets, floor: float) -> list[list[tuple[float, Known]]]:
+    """For each query row the units most like it (≥ floor, best first, at most TOP_K): one
+    matrix product for all the rows."""
+    if matrix is None or not len(units) or not len(queries):
+        return [[] for _ in range(len(queries))]
+    scores = np.minimum(queries @ matrix.T + offset.matrix(np.asarray(langs), np.asarray(unit_langs)), 1.0)
+    out = []
+    for row in scores:
+        order = np.argsort(-row)[: matching.TOP_K]
+        out.append([(float(row[i]), units[i]) for i in order if row[i] >= floor])
+    return out
+
+
+class _Pool:
+    """The claims of this call's earlier articles, their vectors in one growing matrix (a new
+    article is compared with all of them in one product, not by stacking them anew per claim)."""
+
+    def __init__(self, dim: int) -> None:
+        self._matrix = np.zeros((256, dim), dtype=np.float32)
+        self.units: list[Known] = []
+        self.langs: list[str] = []
+
+    def add(self, units: list[Known]) -> None:
+        n = len(self.units)
+        while n + len(units) > len(self._matrix):
+            self._matrix = np.vstack([self._matrix, np.zeros_like(self._matrix)])
+        for k, u in enumerate(units):
+            self._matrix[n + k] = u.vector
+        self.units += units
+        self.langs += [u.language for u in units]
+
+    def nearest(self, queries: np.ndarray, langs: list[str], offset: matching.Offsets,
+                floor: float) -> list[list[tuple[float, Known]]]:
+        n = len(self.units)
+        return _nearest(queries, langs, self._matrix[:n] if n else None, self.langs, self.units, offset, floor)
 
 
 def _exact_known(conn: psycopg.Connection, name: str, hashes: list[str], embedder: Embedder,
@@ -188,15 +210,12 @@ def _story_units(conn: psycopg.Connection, extractor: ClaimExtractor, vectors: V
     """article id → the statements (and adjacent pairs) of its story's earlier articles stored
     before this call (the articles of this call are compared by their claims). The statements of
     an article are embedded the first time a later article of its story needs them, all such
-    articles of the call in one batch, and stored."""
+    articles of the call in one batch, and stored (its claims' texts come from the cache)."""
     batch = {a["id"] for a in articles}  # their claims are compared as claims of this call
     earlier = {a["id"]: [e for e in store_claims.story_articles(conn, a["story_id"], a["id"], STORY_ARTICLES)
                          if e["id"] not in batch]
                for a in articles if a["story_id"] is not None}
     todo = {e["id"]: e for rows in earlier.values() for e in rows if not e["has_statements"]}
-    for row in store_claims.embedded_claims_of(conn, sorted(todo), vectors.embedder.name):
-        # their claims were embedded when they were stored: only the other statements are new
-        vectors.add(content_text(row["sentence"], row["speaker"]), from_bytes([row["embedding"]], vectors.embedder.dim)[0])
     texts, owners = [], []
     for known in todo.values():
         for position, st in enumerate(extractor.statements(known["text"], known["language"])):
@@ -274,12 +293,12 @@ def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
     """Store the claims of seeds not yet assessed, with their representations: known from the
     start, never new."""
     extractor = extractor_for(topic)
-    embedder = embedder_for(topic.claims.embedder)
+    embedder = embedder_for(topic.claims.embedder, threads=topic.claims.embed_threads)
     ids = store.unassessed_seeds(conn, topic.name)
     seeds = store.article_texts(conn, ids)
     claims = {s["id"]: extractor.extract(s["text"], s["language"]) for s in seeds}
     flat = [c for s in seeds for c in claims[s["id"]]]
-    matrix = Vectors(embedder).get([content_text(c.sentence, c.speaker) for c in flat])
+    matrix = Vectors(embedder, conn).get([content_text(c.sentence, c.speaker) for c in flat])
     index = matching.ensure_index(conn, topic.name, embedder)
     k = 0
     for seed in seeds:
@@ -292,21 +311,22 @@ def assess_seeds(conn: psycopg.Connection, topic: Topic) -> int:
     return len(ids)
 
 
-def ensure_embeddings(conn: psycopg.Connection, name: str, embedder: Embedder, chunk: int = 2000) -> int:
+def ensure_embeddings(conn: psycopg.Connection, name: str, vectors: Vectors, chunk: int = 2000) -> int:
     """Embed the topic's stored claims that have no representation from this embedder (claims
-    stored before migration 0008, or after a change of embedder). One query when there is nothing to do."""
-    done = 0
+    stored before migration 0008, or after a change of embedder), through the cache. One query
+    when there is nothing to do."""
+    embedder, done = vectors.embedder, 0
     while True:
         rows = conn.execute(
             """SELECT id, sentence, speaker FROM claims WHERE topic = %s AND embedder IS DISTINCT FROM %s
                ORDER BY id LIMIT %s""", (name, embedder.name, chunk)).fetchall()
         if not rows:
             break
-        vectors = embedder.embed([content_text(s, sp) for _, s, sp in rows])
+        made = vectors.get([content_text(s, sp) for _, s, sp in rows])
         conn.execute(
             """UPDATE claims c SET embedding = s.e, embedder = %s
                FROM unnest(%s::bigint[], %s::bytea[]) AS s(id, e) WHERE c.id = s.id""",
-            (embedder.name, [r[0] for r in rows], [to_bytes(v) for v in vectors]))
+            (embedder.name, [r[0] for r in rows], [to_bytes(v) for v in made]))
         done += len(rows)
     if done:
         store_claims.drop_index(conn, name)  # rebuilt over the new representations

@@ -23,7 +23,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from newswatch.text.normalize import normalize_text, tokens
+from newswatch.text.normalize import tokens
 
 
 @runtime_checkable
@@ -161,8 +161,3 @@ def from_bytes(blobs: list[bytes], dim: int) -> np.ndarray:
     if not blobs:
         return np.zeros((0, dim), dtype=np.float32)
     return _normalise(np.frombuffer(b"".join(blobs), dtype="<f2").reshape(len(blobs), dim).astype(np.float32))
-
-
-def text_key(text: str) -> str:
-    """A cache key for an embedded text (the same words embed the same)."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()

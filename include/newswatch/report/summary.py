@@ -67,7 +67,20 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
     durations = ", ".join(f"{k} {v:.2f}s" for k, v in sorted(run["durations"].items()))
     if durations:
         lines.append(f"durations: {durations}")
+    lines += claims_time_lines(s, run["durations"])
     return "\n".join(lines)
+
+
+def claims_time_lines(stats: dict, durations: dict) -> list[str]:
+    """Where the claims assessment's time went (newswatch.claims.timing), and its share of the load."""
+    parts = stats.get("claims_parts")
+    if not parts:
+        return []
+    claims_s, load_s = durations.get("claims", 0.0), durations.get("load", 0.0)
+    share = f" = {claims_s / load_s:.0%} of load {load_s:.2f}s" if load_s else ""
+    split = ", ".join(f"{p} {parts[p]:.2f}s" for p in ("extract", "embed", "retrieve", "judge", "store") if p in parts)
+    return [f"claims: {claims_s:.2f}s{share} ({split}); {parts.get('claims', 0)} claims, "
+            f"{parts.get('texts_embedded', 0)} texts embedded, {parts.get('texts_cached', 0)} from the cache"]
 
 
 def ledger_lines(stats: dict) -> list[str]:

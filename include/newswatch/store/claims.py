@@ -70,22 +70,35 @@ def insert_cells(conn: psycopg.Connection, topic: str, claim_ids: list[int], cel
         (topic, cells, claim_ids))
 
 
-def claims_in_cells(conn: psycopg.Connection, topic: str, embedder: str,
-                    cells: list[int] | None) -> list[dict[str, Any]]:
-    """The topic's embedded claims (cells None: all of them, cell None) or those filed under the
-    given cells (one row per claim and cell), with their article."""
-    with conn.cursor(row_factory=dict_row) as cur:
+def vectors_in_cells(conn: psycopg.Connection, topic: str, embedder: str, cells: list[int] | None
+                     ) -> tuple[list[int], list[int], list[str], list[bytes], list[list[int | None]]]:
+    """The topic's embedded claims (cells None: all of them, filed under cell None) or those
+    filed under any of the given cells, once each: ids, article ids, languages, representations
+    and the given cells each is filed under. Read as binary (no hex text for the vectors)."""
+    with conn.cursor(binary=True) as cur:
         if cells is None:
-            cur.execute(f"""SELECT NULL::int AS cell, {_CLAIM_COLUMNS}, c.embedding
-                            FROM claims c JOIN articles a ON a.id = c.article_id
-                            WHERE c.topic = %s AND c.embedder = %s ORDER BY c.id""", (topic, embedder))
+            cur.execute("""SELECT id, article_id, COALESCE(language, ''), embedding FROM claims
+                           WHERE topic = %s AND embedder = %s ORDER BY id""", (topic, embedder))
+            rows = [(*r, [None]) for r in cur.fetchall()]
         else:
-            cur.execute(f"""SELECT cc.cell, {_CLAIM_COLUMNS}, c.embedding
-                            FROM claim_cells cc JOIN claims c ON c.id = cc.claim_id
-                            JOIN articles a ON a.id = c.article_id
-                            WHERE cc.topic = %s AND cc.cell = ANY(%s) AND c.embedder = %s ORDER BY c.id""",
+            cur.execute("""SELECT c.id, c.article_id, COALESCE(c.language, ''), c.embedding, f.cells
+                           FROM (SELECT claim_id, array_agg(cell) AS cells FROM claim_cells
+                                 WHERE topic = %s AND cell = ANY(%s) GROUP BY claim_id) f
+                           JOIN claims c ON c.id = f.claim_id WHERE c.embedder = %s ORDER BY c.id""",
                         (topic, cells, embedder))
-        return cur.fetchall()
+            rows = cur.fetchall()
+    return ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [bytes(r[3]) for r in rows],
+            [list(r[4]) for r in rows])
+
+
+def claims_by_id(conn: psycopg.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Stored claims with their article, by primary key."""
+    if not ids:
+        return {}
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(f"""SELECT {_CLAIM_COLUMNS} FROM claims c JOIN articles a ON a.id = c.article_id
+                        WHERE c.id = ANY(%s)""", (ids,))
+        return {r["id"]: r for r in cur.fetchall()}
 
 
 def claims_by_hash(conn: psycopg.Connection, topic: str, hashes: list[str], embedder: str) -> list[dict[str, Any]]:
@@ -111,16 +124,6 @@ def story_articles(conn: psycopg.Connection, story_id: int, before_id: int, limi
         return cur.fetchall()
 
 
-def embedded_claims_of(conn: psycopg.Connection, article_ids: list[int], embedder: str) -> list[dict[str, Any]]:
-    """The stored claims (sentence, speaker, representation) of the given articles."""
-    if not article_ids:
-        return []
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute("""SELECT sentence, speaker, embedding FROM claims
-                       WHERE article_id = ANY(%s) AND embedder = %s""", (article_ids, embedder))
-        return cur.fetchall()
-
-
 def insert_statements(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> None:
     with conn.cursor() as cur:
         cur.executemany(
@@ -140,11 +143,13 @@ def statements_of(conn: psycopg.Connection, article_ids: list[int], embedder: st
 
 
 def insert_claims(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
-    """Insert claims (a retry finds them stored: ON CONFLICT keeps the first). Returns
-    (index in rows, id) of the rows inserted now."""
+    """Insert claims in one pipelined executemany (a retry finds them stored: ON CONFLICT keeps
+    the first). Returns (index in rows, id) of the rows inserted now."""
+    if not rows:
+        return []
     inserted = []
-    for k, row in enumerate(rows):
-        found = conn.execute(
+    with conn.cursor() as cur:
+        cur.executemany(
             """INSERT INTO claims (topic, article_id, sentence, speaker, normalized_hash, is_new, language, cue,
                                    position, story_id, is_seed, concepts, nearest_article_id, nearest_sentence,
                                    similarity, category, matched_claim_id, changed, embedding, embedder)
@@ -153,10 +158,16 @@ def insert_claims(conn: psycopg.Connection, rows: list[dict[str, Any]]) -> list[
                        %(nearest_article_id)s, %(nearest_sentence)s, %(similarity)s, %(category)s,
                        %(matched_claim_id)s, %(changed)s, %(embedding)s, %(embedder)s)
                ON CONFLICT (article_id, normalized_hash) DO NOTHING RETURNING id""",
-            {**row, "changed": Jsonb(row["changed"]) if row.get("changed") is not None else None},
-        ).fetchone()
-        if found:
-            inserted.append((k, found[0]))
+            [{**row, "changed": Jsonb(row["changed"]) if row.get("changed") is not None else None} for row in rows],
+            returning=True)
+        k = 0
+        while True:
+            found = cur.fetchone()
+            if found:
+                inserted.append((k, found[0]))
+            k += 1
+            if not cur.nextset():
+                break
     return inserted
 
 
@@ -182,5 +193,7 @@ def reported_claims_of_articles(conn: psycopg.Connection, article_ids: list[int]
     return found
 
 
-def existing_claims(conn: psycopg.Connection, article_id: int) -> int:
-    return conn.execute("SELECT count(*) FROM claims WHERE article_id = %s", (article_id,)).fetchone()[0]
+def articles_with_claims(conn: psycopg.Connection, article_ids: list[int]) -> set[int]:
+    """Those of the articles that have claims stored (assessed already)."""
+    return {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM claims WHERE article_id = ANY(%s)",
+                                       (article_ids,))}
