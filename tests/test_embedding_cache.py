@@ -12,8 +12,8 @@ from newswatch.claims import novelty
 from newswatch.claims.representation import embedder_for
 from newswatch.claims.vectors import Vectors, cache_key, embed_form
 from newswatch.config import load_topic
-from newswatch.extract import extract_article
-from newswatch.migrate import migrate
+from newswatch.extract.article import extract_article
+from newswatch.store.migrate import migrate
 from newswatch.records import Article
 from newswatch.seeds import load_topic_seeds
 from newswatch.store import insert_article
