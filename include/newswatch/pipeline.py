@@ -14,12 +14,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 from newswatch import store
+from newswatch.after_store import after_store, ensure_index
 from newswatch.alerts import outbox as alerts
 from newswatch.alerts.digest import build_digest
-from newswatch.claims import novelty
 from newswatch.config import Topic
 from newswatch.dedupe import layers as dedupe
-from newswatch.dedupe import stories
 from newswatch.extract.pages import fetch_articles
 from newswatch.ingest import feed_health, feeds
 from newswatch.ingest.http import FetchError, fetch
@@ -42,6 +41,7 @@ from newswatch.store import quarantine as quarantine_store
 from newswatch.store import run_state
 from newswatch.store.db import connect
 from newswatch.store.migrate import migrate
+from newswatch.wired import dedupe_articles
 
 log = logging.getLogger("newswatch")
 
@@ -75,7 +75,7 @@ def start_run(topic: Topic, run_id: str, db_url: str | None = None, owner: str |
 def ensure_seeds(topic: Topic, run_id: str, db_url: str | None = None) -> dict[str, int]:
     with timed(db_url, topic, run_id, "seeds"), connect(db_url) as conn:
         inserted, total = load_topic_seeds(conn, topic)
-        backfilled = dedupe.ensure_index(conn, topic)  # older articles; a rebuild after a settings change
+        backfilled = ensure_index(conn, topic)  # older articles; a rebuild after a settings change
         stats = {"seeds_total": total, "seeds_inserted": inserted, "articles_backfilled": backfilled}
         store.merge_run(conn, store.run_pk(conn, topic.name, run_id), stats=stats)
     log.info("seeds: %d in corpus, %d newly stored", total, inserted)
@@ -177,7 +177,7 @@ def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | 
 
 def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | None = None) -> DedupeBatch:
     with timed(db_url, topic, run_id, "dedupe"), connect(db_url) as conn:
-        result = dedupe.dedupe_articles(conn, batch.articles, topic.dedupe, topic.name)
+        result = dedupe_articles(conn, batch.articles, topic.dedupe, topic.name)
     log.info("dedupe: %d new, %d duplicates (%s), %d near-duplicate candidates verified", len(result.new),
              len(result.duplicates), dict(Counter(d.layer for d in result.duplicates)), result.candidates_checked)
     return result
@@ -294,12 +294,7 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         ledger = accounting.build(results, extracted, deduped, validated, stored)
         accounting.store_ledger(conn, run, ledger)
         store.commit_validators(conn, topic.name, results)  # only now: the entries are stored
-        # the near-duplicate index and stories first: novelty reads the stories
-        dedupe.index_articles(conn, topic, stored_ids)
-        stories.assign_stories(conn, topic, stored_ids)
-        claims_started = time.perf_counter()
-        novelty.assess_articles(conn, topic, new_ids)
-        claims_s = round(time.perf_counter() - claims_started, 3)
+        claims_s = after_store(conn, topic, stored_ids, assess=new_ids).claims_s
         # counted from what the run stored: a retry of a load that committed stores nothing new
         # and must not overwrite the counts with zeros
         stats = {**run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run),
