@@ -111,6 +111,7 @@ def _run_bugs(topic: Any, context: Any) -> list[dict]:
     """The run's isolated bugs as its stats record them (none if the database cannot say)."""
     try:
         from newswatch import store
+        from newswatch.run_stats import RunStats
         from newswatch.store.db import connect
 
         run_id = context.get("run_id") or getattr(context.get("dag_run"), "run_id", None)
@@ -119,7 +120,7 @@ def _run_bugs(topic: Any, context: Any) -> list[dict]:
             return []
         with connect(url) as conn:
             run = store.get_run(conn, topic.name, run_id)
-        return list((run or {}).get("stats", {}).get("bugs") or [])
+        return list(RunStats.read((run or {}).get("stats")).bugs or [])
     except Exception as exc:  # noqa: BLE001 - never let bookkeeping stop the email
         log.warning("could not read the run's bugs: %s", exc)
         return []
