@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from newswatch import paths
 from newswatch.config import TopicConfigError, load_topic
 
-DEFAULT_TOPIC = Path(__file__).resolve().parents[1] / "topics" / "russia_north_korea.yaml"
+DEFAULT_TOPIC = paths.DEFAULT_TOPIC
 
 
 def _deliverer():

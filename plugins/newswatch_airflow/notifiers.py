@@ -39,14 +39,14 @@ class FailureEmail(BaseNotifier):
     def notify(self, context: Any) -> None:
         from newswatch.config import load_topic
 
-        from newswatch_airflow.settings import _connection, topic_file
+        from newswatch_airflow.settings import airflow_connection, topic_file
 
         topic = load_topic(topic_file())
         if self.kind == "dag":
             _mark_run_failed(topic, context)
         subject, text = failure_message(self.kind, topic.name, context, _run_bugs(topic, context))
         to = [topic.contact]
-        if _connection(SMTP_CONN_ID) is not None:
+        if airflow_connection(SMTP_CONN_ID) is not None:
             from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
             # notify(), not __call__: the text holds exception messages, never rendered as templates
@@ -135,9 +135,9 @@ def _existing_database() -> str | None:
     from newswatch.store.embedded_pg import postmaster_pid
 
     from newswatch_airflow.conn_ids import DB_CONN_ID
-    from newswatch_airflow.settings import _connection, database_url
+    from newswatch_airflow.settings import airflow_connection, database_url
 
-    if _connection(DB_CONN_ID) is not None or os.environ.get("NEWSWATCH_DATABASE_URL"):
+    if airflow_connection(DB_CONN_ID) is not None or os.environ.get("NEWSWATCH_DATABASE_URL"):
         return database_url()
     return database_url() if postmaster_pid(newswatch_home() / "pgdata") else None
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from airflow.sdk import BaseHook, get_current_context
 from airflow.sdk.exceptions import AirflowNotFoundException
+from newswatch import paths
 from newswatch.config import Topic, load_topic
 
 from newswatch_airflow.conn_ids import DB_CONN_ID, SMTP_CONN_ID
@@ -23,14 +24,15 @@ if TYPE_CHECKING:
 # newswatch.store.db and newswatch.alerts.outbox (psycopg, Jinja2) are imported inside the functions:
 # the DAG file imports this module at parse time.
 
-DEFAULT_TOPIC = Path(__file__).resolve().parents[2] / "include" / "topics" / "russia_north_korea.yaml"
+DEFAULT_TOPIC = paths.DEFAULT_TOPIC
 
 
 def topic_file() -> Path:
     return Path(os.environ.get("NEWSWATCH_TOPIC") or DEFAULT_TOPIC)
 
 
-def _connection(conn_id: str):
+def airflow_connection(conn_id: str):
+    """The Airflow connection `conn_id`, or None when it is not defined."""
     try:
         return BaseHook.get_connection(conn_id)
     except AirflowNotFoundException:
@@ -40,14 +42,14 @@ def _connection(conn_id: str):
 def database_url() -> str:
     from newswatch.store.db import database_url as newswatch_database_url
 
-    conn = _connection(DB_CONN_ID)
+    conn = airflow_connection(DB_CONN_ID)
     return newswatch_database_url(conn.get_uri() if conn else None)
 
 
 def deliverer() -> "Deliver":
     from newswatch.alerts import outbox as alerts
 
-    if _connection(SMTP_CONN_ID) is None:
+    if airflow_connection(SMTP_CONN_ID) is None:
         return alerts.outbox_deliverer()
 
     def deliver(msg: EmailMessage, recipients: list[str]) -> str:
@@ -55,7 +57,9 @@ def deliverer() -> "Deliver":
 
         with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as hook:
             # The hook owns connecting, TLS and login; we send our own multipart message
-            # (text + HTML, stable Message-ID), which send_email_smtp cannot build.
+            # (text + HTML, stable Message-ID), which send_email_smtp cannot build. The provider
+            # leaves no public way to the logged-in smtplib client (SmtpHook.get_conn() returns
+            # the hook itself, send_email_smtp builds its own message), hence _smtp_client.
             alerts.send_message(hook._smtp_client, msg, recipients)  # tells "in doubt" from "not sent"
             return f"smtp:{SMTP_CONN_ID}:{hook.host}:{hook.port}"
 

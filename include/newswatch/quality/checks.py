@@ -14,16 +14,16 @@ from __future__ import annotations
 import json
 import os
 import statistics
-from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from newswatch import paths
 from newswatch.config import ValidationRules
 from newswatch.records import Article, ExtractBatch, FeedResult, ValidatedBatch
 from newswatch.store import quality as quality_rows
 
-STORED_SUITE_PATH = Path(__file__).resolve().parents[2] / "expectations" / "stored_articles.json"
+STORED_SUITE_PATH = paths.EXPECTATIONS / "stored_articles.json"
 NO_TEXT_PREFIX = "extraction failed"  # newswatch.extract.pages: a page was fetched but gave no article
 
 
