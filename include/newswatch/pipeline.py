@@ -37,8 +37,7 @@ from newswatch.records import (
 from newswatch.run_stats import RunStats, run_stats
 from newswatch.seeds import load_topic_seeds
 from newswatch.store import quality as quality_rows
-from newswatch.store import quarantine as quarantine_store
-from newswatch.store import run_state
+from newswatch.store import quarantine, run_state
 from newswatch.store.db import connect
 from newswatch.store.migrate import migrate
 from newswatch.wired import dedupe_articles
@@ -230,8 +229,8 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
         book = RunBook(conn, topic, run_id)
         run = book.pk
         stored = republication.store_batch(conn, topic.name, run, validated, deduped)
-        quarantine_store.upsert_quarantine(conn, topic.name, run, quarantined)
-        resolved = quarantine_store.resolve(conn, topic.name, stored.stored_ids)  # refused earlier, stored now
+        quarantine.upsert_quarantine(conn, topic.name, run, quarantined)
+        resolved = quarantine.resolve(conn, topic.name, stored.stored_ids)  # refused earlier, stored now
         ledger = accounting.build(results, extracted, deduped, validated, stored.outcomes)
         accounting.store_ledger(conn, run, ledger)
         store.commit_validators(conn, topic.name, results)  # only now: the entries are stored

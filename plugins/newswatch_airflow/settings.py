@@ -47,10 +47,10 @@ def database_url() -> str:
 
 
 def deliverer() -> "Deliver":
-    from newswatch.alerts import outbox as alerts
+    from newswatch.alerts import outbox
 
     if airflow_connection(SMTP_CONN_ID) is None:
-        return alerts.outbox_deliverer()
+        return outbox.outbox_deliverer()
 
     def deliver(msg: EmailMessage, recipients: list[str]) -> str:
         from airflow.providers.smtp.hooks.smtp import SmtpHook
@@ -60,7 +60,7 @@ def deliverer() -> "Deliver":
             # (text + HTML, stable Message-ID), which send_email_smtp cannot build. The provider
             # leaves no public way to the logged-in smtplib client (SmtpHook.get_conn() returns
             # the hook itself, send_email_smtp builds its own message), hence _smtp_client.
-            alerts.send_message(hook._smtp_client, msg, recipients)  # tells "in doubt" from "not sent"
+            outbox.send_message(hook._smtp_client, msg, recipients)  # tells "in doubt" from "not sent"
             return f"smtp:{SMTP_CONN_ID}:{hook.host}:{hook.port}"
 
     return deliver

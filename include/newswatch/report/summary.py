@@ -12,7 +12,7 @@ from newswatch.ingest.feed_health import FAILING_LONG
 from newswatch.run_stats import RunStats
 from newswatch.store import alerts as alert_rows
 from newswatch.store import quality as quality_rows
-from newswatch.store import quarantine as quarantine_store
+from newswatch.store import quarantine
 
 
 def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = None) -> str:
@@ -44,12 +44,12 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
     for dup in s.duplicate_details or []:
         how = dup["layer"] if not dup.get("rule") else f"{dup['layer']}: {dup['rule']} {dup['similarity']:.2f}"
         lines.append(f"  = {dup['title'][:70]} · {dup['url']}\n      [{how}] duplicates {dup['of']}")
-    quarantined = quarantine_store.quarantine_of_run(conn, run["id"])
+    quarantined = quarantine.quarantine_of_run(conn, run["id"])
     lines.append(f"quarantined: {len(quarantined)}")
     for q in quarantined:
         mark = "⚠ bug" if q["reason_class"] == "bug" else "⊘"
         lines.append(f"  {mark} [{q['stage']}] {q['item_key']}: {q['reason']}")
-    for q in quarantine_store.resolved_in_run(conn, run["id"]):
+    for q in quarantine.resolved_in_run(conn, run["id"]):
         lines.append(f"  ✓ resolved: {q['item_key']} (refused since run {q['first_run_id']}: "
                      f"{q['reason'][:80]}) loaded now as article {q['resolved_by_article_id']}")
     counts = store.loaded_counts_of_run(conn, run["id"])
