@@ -187,13 +187,14 @@ def make_probes(corpus: Corpus, count: int, vocab: list[str], vocab_p: np.ndarra
 
 def measure_lookups(corpus: Corpus, probes, settings: DedupeSettings, datasketch_ok: bool) -> dict:
     from newswatch.dedupe.layers import near_duplicates
+    from newswatch.wired import statement_words
 
     sigs = minhash.signatures([a.text for a, _ in probes], settings.shingle_size)
     times, tp, fp, fn = [], 0, 0, 0
     for k, (article, original) in enumerate(probes):
         one = minhash.Signatures(sigs.values[k : k + 1], sigs.shingle_counts[k : k + 1])
         t0 = time.perf_counter()
-        _, dups, _ = near_duplicates(corpus.conn, [article], settings, one)
+        _, dups, _ = near_duplicates(corpus.conn, [article], settings, one, statement_words=statement_words)
         times.append(time.perf_counter() - t0)
         got = dups[0].duplicate_of_id if dups else None
         if original is not None and got == original:
@@ -259,8 +260,9 @@ def signature_speed(quick: bool) -> dict:
 
 def batch_dedupe(corpus: Corpus, vocab: list[str], vocab_p: np.ndarray, rng: np.random.Generator,
                  settings: DedupeSettings, n: int) -> dict:
-    from newswatch.dedupe.layers import dedupe_articles, index_articles
+    from newswatch.dedupe.layers import index_articles
     from newswatch.store import insert_article
+    from newswatch.wired import dedupe_articles
 
     probes = make_probes(corpus, n, vocab, vocab_p, rng)
     articles = [a for a, _ in probes]

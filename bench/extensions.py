@@ -71,12 +71,13 @@ def main() -> None:
     args = parser.parse_args()
 
     import psycopg
-    from newswatch.dedupe.layers import dedupe_articles, index_articles
+    from newswatch.dedupe.layers import index_articles
     from newswatch.records import Article
     from newswatch.store import insert_article
     from newswatch.store.db import drop_database
     from newswatch.store.migrate import migrate
     from newswatch.text.normalize import content_hash
+    from newswatch.wired import dedupe_articles
     from test_dedupe_set import evaluate, topic_settings
 
     settings = topic_settings()

@@ -157,7 +157,7 @@ def run_corpus(feeds: dict[str, bytes], db_url: str, work: Path, pages: dict[str
     routes, run the pipeline once, measure."""
     import psycopg
     from newswatch import pipeline
-    from newswatch.alerts import outbox as alerts
+    from newswatch.alerts import outbox
     from newswatch.config import load_topic
     from newswatch.fixture_server import FixtureServer
     from psycopg.rows import dict_row
@@ -179,7 +179,7 @@ def run_corpus(feeds: dict[str, bytes], db_url: str, work: Path, pages: dict[str
         topic = load_topic(permissive_topic(work / "topic.yaml", names))
         started = time.perf_counter()
         try:
-            pipeline.run_once(topic, alerts.outbox_deliverer(work / "outbox"), "hostile", db_url)
+            pipeline.run_once(topic, outbox.outbox_deliverer(work / "outbox"), "hostile", db_url)
             figures["crashed"] = 0
         except Exception as exc:  # noqa: BLE001 - the figure is whether it happens
             figures["crashed"], figures["crash"] = 1, f"{type(exc).__name__}: {exc}"[:300]

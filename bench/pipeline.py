@@ -73,7 +73,7 @@ def main() -> int:
     feeds, entries = (10, 20) if args.quick else (args.feeds, args.entries)
 
     from newswatch import pipeline
-    from newswatch.alerts import outbox as alerts
+    from newswatch.alerts import outbox
     from newswatch.config import load_topic
     from newswatch.fixture_server import FixtureServer
     from newswatch.store.db import drop_database
@@ -104,7 +104,7 @@ def main() -> int:
             deduped = timed("dedupe", pipeline.dedupe_batch, topic, run_id, extracted, db)
             validated = timed("validate", pipeline.validate, topic, run_id, deduped, db)
             loaded = timed("load", pipeline.load, topic, run_id, results, extracted, deduped, validated, db)
-            timed("send", pipeline.send_alerts, topic, run_id, alerts.outbox_deliverer(work / "outbox"), db)
+            timed("send", pipeline.send_alerts, topic, run_id, outbox.outbox_deliverer(work / "outbox"), db)
             total = time.perf_counter() - started
             import psycopg
 

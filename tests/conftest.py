@@ -41,11 +41,21 @@ DEMO_TOPIC = ROOT / "include" / "demo" / "topic.yaml"
 DEMO_LOADED_CASES = frozenset({"relevant", "restates_seed_claim", "new_claim", "update_claim", "contradicts_claim"})
 
 
+# Marked `slow` (so `pytest -m "not slow"` is the fast loop): the labelled-set evaluations, the
+# tests on real texts, the compose check and every test that runs Airflow.
+SLOW_MODULES = {"test_dedupe_set.py", "test_extraction_set.py", "test_claims_extract_eval.py", "test_compose.py"}
+SLOW_FIXTURES = {"news_monitor_dag", "airflow_home", "celery_airflow"}
+
+
 def pytest_collection_modifyitems(config, items):
     """A `realtext(MANIFEST)` test runs only when that manifest's texts are in the local folder.
     Otherwise it is deselected (reported as such), never skipped and counted as done."""
     from newswatch import devsets
 
+    for item in items:  # before pytest's own -m selection, which runs after this hook
+        if (item.path.name in SLOW_MODULES or item.get_closest_marker("realtext") is not None
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(pytest.mark.slow)
     keep, dropped = [], []
     for item in items:
         marker = item.get_closest_marker("realtext")

@@ -9,12 +9,11 @@ import psycopg
 import pytest
 from hostile_site import HOSTILE_ITEMS, build, serve, topic_file
 from newswatch import pipeline
-from newswatch.alerts import outbox as alerts
+from newswatch.alerts import outbox
 from newswatch.config import load_topic
 from newswatch.ingest.feeds import parse_feed
 from newswatch.ingest.relevance import RelevanceScorer
-from newswatch.quality import accounting
-from newswatch.quality import checks as quality
+from newswatch.quality import accounting, checks
 from newswatch.records import Article, DedupeBatch, ExtractBatch, FeedEntry, FeedResult, FeedSpec, ValidatedBatch
 from psycopg.rows import dict_row
 
@@ -33,7 +32,7 @@ def hostile_run(tmp_path, monkeypatch, db_url):
     with serve(site) as server:
         monkeypatch.setenv("NEWSWATCH_DEMO_BASE_URL", server.base_url)
         topic = load_topic(topic_file(tmp_path))
-        summary = pipeline.run_once(topic, alerts.outbox_deliverer(tmp_path / "outbox"), "r1", db_url)
+        summary = pipeline.run_once(topic, outbox.outbox_deliverer(tmp_path / "outbox"), "r1", db_url)
         yield server, topic, summary
 
 
@@ -89,7 +88,7 @@ def test_the_after_load_suite_fails_a_run_whose_rows_do_not_add_up(hostile_run, 
     server, topic, _ = hostile_run
     with psycopg.connect(db_url) as conn:
         conn.execute("DELETE FROM entry_outcomes WHERE position = 0 AND feed_url LIKE '%%hostile.xml'")
-    with pytest.raises(quality.StoredDataError, match="entries_add_up"):
+    with pytest.raises(checks.StoredDataError, match="entries_add_up"):
         pipeline.check_stored(topic, "r1", db_url)
 
 

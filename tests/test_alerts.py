@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 import psycopg
 from conftest import ROOT
 from newswatch import store
-from newswatch.alerts import outbox as alerts
+from newswatch.alerts import outbox
 from newswatch.alerts.digest import Digest, DigestClaim, DigestItem, DigestStory
 from newswatch.config import load_topic
 
@@ -30,7 +30,7 @@ DIGEST = Digest(stories=[
 
 
 def test_digest_escapes_article_text_and_links_only_http():
-    subject, text, html = alerts.render_digest(TOPIC, "run-1", DIGEST, [])
+    subject, text, html = outbox.render_digest(TOPIC, "run-1", DIGEST, [])
     assert subject == f"[newswatch] {TOPIC.title}: 2 new developments in 2 stories, 1 new claim"
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html and "<i>" not in html and "<b>seed" not in html  # text, never markup
@@ -40,7 +40,7 @@ def test_digest_escapes_article_text_and_links_only_http():
 
 
 def test_digest_groups_by_story_and_says_why_each_item_is_new():
-    _, text, html = alerts.render_digest(TOPIC, "run-1", DIGEST, [])
+    _, text, html = outbox.render_digest(TOPIC, "run-1", DIGEST, [])
     known, new = text.index("== Known story: उत्तर कोरिया का तानाशाह"), text.index("== New story ==")
     assert known < text.index("1. <script>") < new < text.index("2. Kim tours drone factory")
     assert "Why it is new: 1 new claim in a known story" in text
@@ -56,7 +56,7 @@ def test_digest_groups_by_story_and_says_why_each_item_is_new():
 
 def _enqueue(conn, run_id="run-1"):
     run = store.ensure_run(conn, TOPIC.name, run_id)
-    return alerts.enqueue_digest(conn, TOPIC, run, run_id, DIGEST, [])
+    return outbox.enqueue_digest(conn, TOPIC, run, run_id, DIGEST, [])
 
 
 def test_enqueue_is_once_per_run_and_nothing_new_means_no_alert(db_url):
@@ -64,18 +64,18 @@ def test_enqueue_is_once_per_run_and_nothing_new_means_no_alert(db_url):
         first = _enqueue(conn)
         assert _enqueue(conn) == first  # a retried load finds the same alert
         run = store.ensure_run(conn, TOPIC.name, "run-2")
-        assert alerts.enqueue_digest(conn, TOPIC, run, "run-2", Digest(not_new=2), []) is None
+        assert outbox.enqueue_digest(conn, TOPIC, run, "run-2", Digest(not_new=2), []) is None
         assert conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == 1
 
 
 def test_smtp_delivery_sends_once_and_marks_sent(db_url, smtp_server):
     sink, port = smtp_server
-    deliver = alerts.smtp_deliverer("127.0.0.1", port)
+    deliver = outbox.smtp_deliverer("127.0.0.1", port)
     with psycopg.connect(db_url) as conn:
         _enqueue(conn)
         conn.commit()
-        assert alerts.send_pending(conn, TOPIC.name, deliver).sent == 1
-        assert alerts.send_pending(conn, TOPIC.name, deliver).sent == 0  # a retry sends nothing
+        assert outbox.send_pending(conn, TOPIC.name, deliver).sent == 1
+        assert outbox.send_pending(conn, TOPIC.name, deliver).sent == 0  # a retry sends nothing
         status, destination = conn.execute("SELECT status, destination FROM alerts").fetchone()
     assert len(sink.messages) == 1
     rcpts, msg = sink.messages[0]
@@ -88,25 +88,25 @@ def test_smtp_delivery_sends_once_and_marks_sent(db_url, smtp_server):
 def test_smtp_outage_leaves_alert_pending_then_recovers(db_url, smtp_server):
     sink, port = smtp_server
     sink.fail_with = 550
-    deliver = alerts.smtp_deliverer("127.0.0.1", port)
+    deliver = outbox.smtp_deliverer("127.0.0.1", port)
     with psycopg.connect(db_url) as conn:
         _enqueue(conn)
         conn.commit()
-        failed = alerts.send_pending(conn, TOPIC.name, deliver)
+        failed = outbox.send_pending(conn, TOPIC.name, deliver)
         assert (failed.sent, failed.failed) == (0, 1)
         status, error = conn.execute("SELECT status, last_error FROM alerts").fetchone()
         assert status == "pending" and "550" in error
         sink.fail_with = None
-        assert alerts.send_pending(conn, TOPIC.name, deliver).sent == 1
+        assert outbox.send_pending(conn, TOPIC.name, deliver).sent == 1
     assert len(sink.messages) == 1
 
 
 def test_outbox_writes_one_eml_per_alert(db_url, tmp_path):
-    deliver = alerts.outbox_deliverer(tmp_path)
+    deliver = outbox.outbox_deliverer(tmp_path)
     with psycopg.connect(db_url) as conn:
         _enqueue(conn)
         conn.commit()
-        alerts.send_pending(conn, TOPIC.name, deliver)
+        outbox.send_pending(conn, TOPIC.name, deliver)
     files = list(tmp_path.glob("*.eml"))
     assert len(files) == 1
     msg = message_from_bytes(files[0].read_bytes(), policy=policy.default)
@@ -120,7 +120,7 @@ class SenderDied(BaseException):
 
 def test_a_sender_dying_between_send_and_mark_never_causes_a_second_copy(db_url, smtp_server):
     sink, port = smtp_server
-    smtp = alerts.smtp_deliverer("127.0.0.1", port)
+    smtp = outbox.smtp_deliverer("127.0.0.1", port)
 
     def send_then_die(msg, recipients):
         smtp(msg, recipients)
@@ -130,17 +130,17 @@ def test_a_sender_dying_between_send_and_mark_never_causes_a_second_copy(db_url,
         alert_id = _enqueue(conn)
         conn.commit()
         try:
-            alerts.send_pending(conn, TOPIC.name, send_then_die)
+            outbox.send_pending(conn, TOPIC.name, send_then_die)
         except SenderDied:
             pass
     assert len(sink.messages) == 1
     with psycopg.connect(db_url) as conn:  # the next run, another process
-        again = alerts.send_pending(conn, TOPIC.name, smtp)
+        again = outbox.send_pending(conn, TOPIC.name, smtp)
         assert (again.sent, again.failed, again.in_doubt) == (0, 0, [alert_id])
         assert conn.execute("SELECT status FROM alerts").fetchone()[0] == "sending"
         # a person checks the mailbox and settles it; nothing is sent again
-        assert alerts.release_in_doubt(conn, alert_id, delivered=True)
-        assert alerts.send_pending(conn, TOPIC.name, smtp).sent == 0
+        assert outbox.release_in_doubt(conn, alert_id, delivered=True)
+        assert outbox.send_pending(conn, TOPIC.name, smtp).sent == 0
         assert conn.execute("SELECT status FROM alerts").fetchone()[0] == "sent"
     assert len(sink.messages) == 1
 
@@ -155,13 +155,13 @@ def test_an_in_doubt_alert_released_as_not_delivered_is_sent_once(db_url, smtp_s
         alert_id = _enqueue(conn)
         conn.commit()
         try:
-            alerts.send_pending(conn, TOPIC.name, die_before_smtp)
+            outbox.send_pending(conn, TOPIC.name, die_before_smtp)
         except SenderDied:
             pass
     with psycopg.connect(db_url) as conn:
-        assert alerts.release_in_doubt(conn, alert_id, delivered=False)
+        assert outbox.release_in_doubt(conn, alert_id, delivered=False)
         conn.commit()
-        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 1
+        assert outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port)).sent == 1
     assert len(sink.messages) == 1
 
 
@@ -177,8 +177,8 @@ def test_a_failing_quit_after_the_server_accepted_counts_as_sent(db_url, smtp_se
     with psycopg.connect(db_url) as conn:
         _enqueue(conn)
         conn.commit()
-        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 1
-        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 0
+        assert outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port)).sent == 1
+        assert outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port)).sent == 0
     assert len(sink.messages) == 1
 
 
@@ -188,7 +188,7 @@ def test_a_server_that_answers_too_late_leaves_the_alert_in_doubt_and_it_is_not_
     with psycopg.connect(db_url) as conn:
         alert_id = _enqueue(conn)
         conn.commit()
-        first = alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port, timeout=0.5))
+        first = outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port, timeout=0.5))
         assert (first.sent, first.failed, first.in_doubt) == (0, 0, [alert_id])
         status, error = conn.execute("SELECT status, last_error FROM alerts").fetchone()
         assert status == "sending" and error.startswith("in doubt: ")
@@ -197,12 +197,12 @@ def test_a_server_that_answers_too_late_leaves_the_alert_in_doubt_and_it_is_not_
         time.sleep(1.5)  # whatever the server did with it is done by now
         delivered = len(sink.messages)  # here 0: aiosmtpd drops a session whose client left
         sink.answer_after = 0
-        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 0
+        assert outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port)).sent == 0
         assert len(sink.messages) == delivered  # never resent on its own
         # a person finds it missing from the mailbox and puts it back: it goes out once
-        assert alerts.release_in_doubt(conn, alert_id, delivered=False)
+        assert outbox.release_in_doubt(conn, alert_id, delivered=False)
         conn.commit()
-        assert alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port)).sent == 1
+        assert outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port)).sent == 1
     assert len(sink.messages) == delivered + 1
 
 
@@ -215,6 +215,6 @@ def test_a_refusal_before_the_message_went_out_is_not_in_doubt(db_url):
     with psycopg.connect(db_url) as conn:
         _enqueue(conn)
         conn.commit()
-        result = alerts.send_pending(conn, TOPIC.name, alerts.smtp_deliverer("127.0.0.1", port, timeout=2))
+        result = outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port, timeout=2))
         assert (result.failed, result.in_doubt) == (1, [])
         assert conn.execute("SELECT status FROM alerts").fetchone()[0] == "pending"

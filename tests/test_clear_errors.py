@@ -15,7 +15,7 @@ import pytest
 from conftest import DEMO_SITE, DEMO_TOPIC, ROOT
 from hostile_site import page
 from newswatch import pipeline
-from newswatch.alerts import outbox as alerts
+from newswatch.alerts import outbox
 from newswatch.config import load_topic
 from newswatch.fixture_server import FixtureServer
 from psycopg.rows import dict_row
@@ -122,7 +122,7 @@ def test_a_page_refused_after_a_404_that_loads_later_resolves_its_quarantine_row
     with FixtureServer(site) as server:
         monkeypatch.setenv("NEWSWATCH_DEMO_BASE_URL", server.base_url)
         topic = load_topic(topic_path)
-        deliver = alerts.outbox_deliverer(tmp_path / "outbox")
+        deliver = outbox.outbox_deliverer(tmp_path / "outbox")
         pipeline.run_once(topic, deliver, "night-1", db_url)
         missing = f"{server.base_url}/articles/missing-page.html"
         with psycopg.connect(db_url) as conn, conn.cursor(row_factory=dict_row) as cur:

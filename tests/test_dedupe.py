@@ -5,11 +5,12 @@ from datetime import datetime, timezone
 import psycopg
 import pytest
 from conftest import ROOT
-from newswatch.dedupe.layers import dedupe_articles, split_known_entries
+from newswatch.dedupe.layers import index_articles, split_known_entries
 from newswatch.records import Article, FeedEntry
 from newswatch.seeds import load_seeds, read_seed
-from newswatch.store import insert_article
+from newswatch.store import insert_article, unindexed_ids
 from newswatch.text.normalize import content_hash
+from newswatch.wired import dedupe_articles
 
 SEEDS = ROOT / "include" / "seed_corpus"
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
@@ -25,6 +26,7 @@ def _article(url: str, text: str, guid: str | None = None) -> Article:
 def conn(db_url):
     with psycopg.connect(db_url) as conn:
         load_seeds(conn, "russia_north_korea", SEEDS)
+        index_articles(conn, None, unindexed_ids(conn, "russia_north_korea", seeds_only=True))
         insert_article(conn, "russia_north_korea", _article("https://a.example/stored", NEW_TEXT + "x", "g-stored"), run=None)
         yield conn
 
@@ -151,8 +153,8 @@ def test_title_similarity_keeps_devanagari_words_whole():
 
 
 def test_reindex_rebuilds_the_same_index(conn):
+    from newswatch.after_store import index_unindexed, reindex
     from newswatch.config import load_topic
-    from newswatch.dedupe.layers import index_unindexed, reindex
 
     topic = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
     assert index_unindexed(conn, topic) == 1  # the article the fixture stored without indexing

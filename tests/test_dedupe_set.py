@@ -20,10 +20,11 @@ import psycopg
 import pytest
 import yaml
 from newswatch.config import DedupeSettings
-from newswatch.dedupe.layers import dedupe_articles, index_articles
+from newswatch.dedupe.layers import index_articles
 from newswatch.records import Article
 from newswatch.store import insert_article
 from newswatch.text.normalize import content_hash
+from newswatch.wired import dedupe_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "fixtures" / "dedupe" / "labelled.json"

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from browser import fonts_for_language, glyph_widths, platform_fonts
 from newswatch import pipeline
-from newswatch.alerts import outbox as alerts
+from newswatch.alerts import outbox
 from newswatch.fixture_server import FixtureServer
 from newswatch.text.urls import canonical_url
 from psycopg.rows import dict_row
@@ -29,9 +29,9 @@ def demo_digest(db_url, demo_topic, tmp_path):
     """One demo run (the demo topic on the sample site, the DAG's stages in this process) with
     no SMTP server configured: the digest lands in the outbox as an .eml, as in `make demo`.
     Returns (the message, the articles it alerts: title, canonical_url, story_id, language)."""
-    outbox = tmp_path / "outbox"
-    pipeline.run_once(demo_topic, alerts.outbox_deliverer(outbox), db_url=db_url)
-    [eml] = outbox.glob("*.eml")
+    folder = tmp_path / "outbox"
+    pipeline.run_once(demo_topic, outbox.outbox_deliverer(folder), db_url=db_url)
+    [eml] = folder.glob("*.eml")
     with psycopg.connect(db_url) as conn, conn.cursor(row_factory=dict_row) as cur:
         cur.execute("""SELECT a.title, a.canonical_url, a.story_id, a.language FROM alerts d
                        JOIN articles a ON a.id = ANY(d.article_ids) WHERE d.kind = 'digest'""")

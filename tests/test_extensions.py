@@ -9,12 +9,13 @@ import psycopg
 import pytest
 from conftest import ROOT
 from newswatch.config import DedupeSettings
-from newswatch.dedupe.layers import added_text, dedupe_articles, index_articles
+from newswatch.dedupe.layers import added_text, index_articles
 from newswatch.extract.article import extract_article
 from newswatch.records import Article
 from newswatch.seeds import load_seeds
 from newswatch.store import insert_article
 from newswatch.text.normalize import content_hash
+from newswatch.wired import dedupe_articles
 
 SEEDS = ROOT / "include" / "seed_corpus"
 PAGES = ROOT / "include" / "demo" / "site" / "articles"
@@ -89,7 +90,7 @@ def test_a_teaser_contained_in_a_known_article_is_a_duplicate(conn, language):
 
 def test_boilerplate_around_a_copy_is_not_added_text():
     settings = DedupeSettings()
-    from newswatch.dedupe.layers import adds_text
+    from newswatch.wired import adds_text
 
     body = LEAD_EN + "\n" + LEAD_EN.replace("Friday", "Thursday")
     framed = "Also read: Top stories of the day\n" + body + "\nFollow us on social media. Subscribe to our newsletter."

@@ -10,7 +10,7 @@ import pytest
 import regex
 from hostile_site import build, serve, topic_file
 from newswatch import pipeline
-from newswatch.alerts import outbox as alerts
+from newswatch.alerts import outbox
 from newswatch.config import load_topic
 from newswatch.records import Article, FeedEntry, QuarantineRecord
 from newswatch.text.sanitize import LIMITS, plain_text
@@ -68,7 +68,7 @@ def test_nothing_active_is_stored_from_the_hostile_site(tmp_path, monkeypatch, d
     site = build(tmp_path)
     with serve(site) as server:
         monkeypatch.setenv("NEWSWATCH_DEMO_BASE_URL", server.base_url)
-        pipeline.run_once(load_topic(topic_file(tmp_path)), alerts.outbox_deliverer(tmp_path / "outbox"), "r1", db_url)
+        pipeline.run_once(load_topic(topic_file(tmp_path)), outbox.outbox_deliverer(tmp_path / "outbox"), "r1", db_url)
         base = server.base_url
     with psycopg.connect(db_url) as conn, conn.cursor(row_factory=dict_row) as cur:
         cur.execute("""SELECT canonical_url, title, text, summary, source, author, image_url, feed_url, guid

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from conftest import DEMO_TOPIC
 from newswatch import pipeline
-from newswatch.alerts import outbox as alerts
+from newswatch.alerts import outbox
 from newswatch.config import load_topic
 from newswatch.records import FeedEntry
 from test_feed_cases import respond
@@ -48,7 +48,7 @@ def test_robots_txt_is_respected_for_article_pages(db_url, demo_server, robots, 
 
 def test_silent_zero_alerts_once_per_streak(db_url, demo_server, tmp_path):
     topic = load_topic(DEMO_TOPIC)
-    deliver = alerts.outbox_deliverer(tmp_path)
+    deliver = outbox.outbox_deliverer(tmp_path)
     summaries = [pipeline.run_once(topic, deliver, f"run-{i}", db_url) for i in range(1, 6)]
     # run 1 reads the feeds; runs 2-5 get 304s: no entries. With silent_zero_runs = 3 the
     # alert goes out after run 4, once, and run 5 (same streak) adds none.

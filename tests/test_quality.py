@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from newswatch import pipeline, store
 from newswatch.config import ValidationRules
-from newswatch.quality import checks as quality
+from newswatch.quality import checks
 from newswatch.quality.data_docs import build_data_docs
 from newswatch.records import DedupeBatch, ExtractBatch, FeedEntry, FeedResult, QuarantineRecord
 from psycopg.rows import dict_row
@@ -42,19 +42,19 @@ def feed(seen: int, relevant: int, status: str = "ok") -> FeedResult:
                       irrelevant=seen - relevant, entries=entries)
 
 
-def checks_by_name(checks):
-    return {c["name"]: c for c in checks}
+def checks_by_name(found):
+    return {c["name"]: c for c in found}
 
 
 # --- batch checks (pure) -----------------------------------------------------------------------
 
 def test_most_pages_without_text_fails_the_batch():
     extracted = ExtractBatch(articles=[article(1), article(2, text="छोटा")], quarantined=[no_text(1), no_text(2)])
-    check = checks_by_name(quality.batch_checks(RULES, [feed(4, 4)], extracted, []))["pages_with_text"]
+    check = checks_by_name(checks.batch_checks(RULES, [feed(4, 4)], extracted, []))["pages_with_text"]
     assert check["success"] is False  # 3 of 4 pages: two empty, one under min_text_chars
     assert check["observed"] == 0.75
     assert check["message"].startswith("3 of 4 fetched pages have no usable text (75%")
-    assert quality.rejection_reason([check]).startswith("batch rejected, nothing loaded: pages_with_text: 3 of 4")
+    assert checks.rejection_reason([check]).startswith("batch rejected, nothing loaded: pages_with_text: 3 of 4")
 
 
 def test_half_without_text_or_few_pages_or_missing_pages_pass():
@@ -62,13 +62,13 @@ def test_half_without_text_or_few_pages_or_missing_pages_pass():
     few = ExtractBatch(articles=[], quarantined=[no_text(1), no_text(2), no_text(3)])  # under batch_min_pages
     gone = ExtractBatch(articles=[article(1)], quarantined=[missing_page(i) for i in range(5)])  # not fetched
     for batch in (half, few, gone):
-        assert checks_by_name(quality.batch_checks(RULES, [feed(6, 6)], batch, []))["pages_with_text"]["success"]
-    assert checks_by_name(quality.batch_checks(ValidationRules(batch_max_without_text=0.4), [feed(4, 4)], half, []))[
+        assert checks_by_name(checks.batch_checks(RULES, [feed(6, 6)], batch, []))["pages_with_text"]["success"]
+    assert checks_by_name(checks.batch_checks(ValidationRules(batch_max_without_text=0.4), [feed(4, 4)], half, []))[
         "pages_with_text"]["success"] is False
 
 
 def test_zero_relevant_where_the_last_runs_had_many_fails():
-    check = checks_by_name(quality.batch_checks(RULES, [feed(40, 0)], ExtractBatch(), [9, 7, 12, 8, 10]))
+    check = checks_by_name(checks.batch_checks(RULES, [feed(40, 0)], ExtractBatch(), [9, 7, 12, 8, 10]))
     relevant = check["relevant_entries"]
     assert relevant["success"] is False
     assert relevant["message"] == "0 relevant of 40 entries seen; the last 5 successful runs had a median of 9"
@@ -81,7 +81,7 @@ def test_zero_relevant_where_the_last_runs_had_many_fails():
     ([feed(40, 1)], [9, 7, 12, 8, 10]),  # one is not zero
 ])
 def test_zero_relevant_is_judged_only_against_a_real_usual(results, recent):
-    assert checks_by_name(quality.batch_checks(RULES, results, ExtractBatch(), recent))["relevant_entries"]["success"]
+    assert checks_by_name(checks.batch_checks(RULES, results, ExtractBatch(), recent))["relevant_entries"]["success"]
 
 
 # --- the validate stage with Postgres ----------------------------------------------------------
@@ -120,7 +120,7 @@ def test_a_broken_batch_is_rejected_before_load_and_recorded(db_url, topic):
         conn.execute("UPDATE feeds SET etag = 'x', last_modified = 'y', body_hash = 'z'")
     good = [article(1), article(2, "en")]
     extracted = ExtractBatch(articles=good, quarantined=[no_text(i) for i in range(5)])
-    with pytest.raises(quality.BatchRejectedError, match=r"pages_with_text: 5 of 7 fetched pages have no usable text"):
+    with pytest.raises(checks.BatchRejectedError, match=r"pages_with_text: 5 of 7 fetched pages have no usable text"):
         pipeline.validate(topic, "r1", DedupeBatch(new=good), db_url, results=[feed(7, 7)], extracted=extracted)
     run = rows(db_url, "SELECT status, stats FROM runs")[0]
     assert run["status"] == "failed"
@@ -145,7 +145,7 @@ def test_zero_relevant_rejected_against_earlier_successful_runs(db_url, topic):
             store.merge_run(conn, run, status="success" if relevant else "failed",
                             stats={"entries_seen": 50, "entries_relevant": relevant})
     pipeline.start_run(topic, "today", db_url)
-    with pytest.raises(quality.BatchRejectedError, match="relevant_entries: 0 relevant of 60 entries seen; the last 5"):
+    with pytest.raises(checks.BatchRejectedError, match="relevant_entries: 0 relevant of 60 entries seen; the last 5"):
         pipeline.validate(topic, "today", DedupeBatch(), db_url, results=[feed(60, 0)], extracted=ExtractBatch())
     assert rows(db_url, "SELECT status FROM runs WHERE run_id = 'today'")[0]["status"] == "failed"
 
@@ -220,7 +220,7 @@ def plant_dangling_duplicate(conn, topic):
 def test_the_after_load_suite_catches_a_planted_inconsistency(db_url, topic, loaded, plant, failing, sample_key):
     with psycopg.connect(db_url) as conn:
         plant(conn, topic)
-    with pytest.raises(quality.StoredDataError, match=f"stored data inconsistent: {failing}: 1 row"):
+    with pytest.raises(checks.StoredDataError, match=f"stored data inconsistent: {failing}: 1 row"):
         pipeline.check_stored(topic, "r1", db_url)
     stored = rows(db_url, "SELECT success, failed, summary FROM validation_results WHERE suite = 'stored_articles'")[0]
     assert stored["success"] is False and stored["failed"] == 1
@@ -274,7 +274,7 @@ def test_data_docs_show_hostile_article_values_as_text(db_url, topic, loaded, tm
     with psycopg.connect(db_url) as conn:  # an article without a run: the stored suite samples its URL
         store.insert_article(conn, topic.name, article(9, url="https://news.example.in/orphan"), run=None)
         conn.execute("UPDATE articles SET canonical_url = %s WHERE run_id IS NULL", (IMG_URL,))
-    with pytest.raises(quality.StoredDataError, match="article_has_run"):
+    with pytest.raises(checks.StoredDataError, match="article_has_run"):
         pipeline.check_stored(topic, "r1", db_url)
     with psycopg.connect(db_url) as conn:
         build_data_docs(conn, tmp_path / "docs")

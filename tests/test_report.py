@@ -7,7 +7,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 from newswatch import pipeline
-from newswatch.alerts import outbox as alerts
+from newswatch.alerts import outbox
 from newswatch.cli import main
 from newswatch.report.last_runs import _width, report
 from newswatch.report.summary import run_summary
@@ -17,7 +17,7 @@ from psycopg.rows import dict_row
 @pytest.fixture
 def two_runs(db_url, demo_topic, tmp_path):
     """The demo pipeline run twice (the second finds nothing new), as `newswatch run` does."""
-    deliver = alerts.outbox_deliverer(tmp_path / "outbox")
+    deliver = outbox.outbox_deliverer(tmp_path / "outbox")
     pipeline.run_once(demo_topic, deliver, run_id="first", db_url=db_url)
     pipeline.run_once(demo_topic, deliver, run_id="second", db_url=db_url)
     return db_url

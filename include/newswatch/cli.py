@@ -15,22 +15,23 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from newswatch import paths
 from newswatch.config import TopicConfigError, load_topic
 
-DEFAULT_TOPIC = Path(__file__).resolve().parents[1] / "topics" / "russia_north_korea.yaml"
+DEFAULT_TOPIC = paths.DEFAULT_TOPIC
 
 
 def _deliverer():
-    from newswatch.alerts import outbox as alerts
+    from newswatch.alerts import outbox
 
     smtp_url = os.environ.get("NEWSWATCH_SMTP_URL")
     if smtp_url:
         parts = urlsplit(smtp_url)
         implicit = parts.scheme == "smtps"
-        return alerts.smtp_deliverer(parts.hostname or "localhost", parts.port or (465 if implicit else 25),
+        return outbox.smtp_deliverer(parts.hostname or "localhost", parts.port or (465 if implicit else 25),
                                      unquote(parts.username or "") or None, unquote(parts.password or "") or None,
                                      starttls=parts.scheme == "smtp+starttls", implicit_tls=implicit)
-    return alerts.outbox_deliverer()
+    return outbox.outbox_deliverer()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,7 +166,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _alerts(args: argparse.Namespace, topic) -> int:
-    from newswatch.alerts import outbox as alerts
+    from newswatch.alerts import outbox
     from newswatch.store.db import connect
     from newswatch.store.migrate import migrate
 
@@ -173,13 +174,13 @@ def _alerts(args: argparse.Namespace, topic) -> int:
     with connect() as conn:
         alert_id = args.delivered or args.resend
         if alert_id:
-            if not alerts.release_in_doubt(conn, alert_id, delivered=bool(args.delivered)):
+            if not outbox.release_in_doubt(conn, alert_id, delivered=bool(args.delivered)):
                 print(f"newswatch: alert {alert_id} is not in doubt (only an alert whose sender stopped "
                       "mid-send can be settled)", file=sys.stderr)
                 return 1
             print(f"alert {alert_id}: " + ("marked sent" if args.delivered else "back in the queue; the next run sends it"))
             return 0
-        waiting = alerts.unsent(conn, topic.name)
+        waiting = outbox.unsent(conn, topic.name)
     if not waiting:
         print("every alert is sent")
     for a in waiting:

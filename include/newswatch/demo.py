@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from newswatch import paths
 from newswatch.config import load_topic
 from newswatch.fixture_server import FixtureServer
 from newswatch.report.summary import run_summary
@@ -26,10 +27,9 @@ from newswatch.seeds import load_topic_seeds
 from newswatch.store.db import connect, newswatch_home
 from newswatch.store.migrate import migrate
 
-INCLUDE = Path(__file__).resolve().parents[1]
-DEMO_TOPICS = INCLUDE / "demo" / "topics"  # `make airflow` adds this folder to the topics
+DEMO_TOPICS = paths.DEMO / "topics"  # `make airflow` adds this folder to the topics
 DEMO_TOPIC = DEMO_TOPICS / "demo.yaml"
-DEMO_SITE = INCLUDE / "demo" / "site"
+DEMO_SITE = paths.DEMO / "site"
 
 
 DEFAULT_PORT = 8765

@@ -20,12 +20,12 @@ import threading
 import time
 from pathlib import Path
 
+from newswatch import paths
 from newswatch.demo import DEMO_SITE, DEMO_TOPIC, DEMO_TOPICS, DemoPortError, demo_port
 from newswatch.fixture_server import FixtureServer
 from newswatch.store.migrate import migrate
 
-INCLUDE = Path(__file__).resolve().parents[1]
-REAL_TOPICS = INCLUDE / "topics"
+REAL_TOPICS = paths.TOPICS
 DEMO_DAG = "newswatch__demo"
 
 

@@ -1,30 +1,29 @@
-"""The pipeline's stages as plain functions. The DAG calls each from its own task; the CLI's
-`run` calls them in sequence. Each takes and returns typed records and opens its own
-connection, so any stage can be retried alone and leaves the same state.
+"""The pipeline's stages as plain functions: orchestration only (each stage's rules live in its
+package). The DAG calls each from its own task; the CLI's `run` calls them in sequence. Each
+takes and returns typed records and opens its one connection, so any stage can be retried alone
+and leaves the same state.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import psycopg
 
 from newswatch import store
-from newswatch.alerts import outbox as alerts
+from newswatch.after_store import after_store, ensure_index
+from newswatch.alerts import outbox
 from newswatch.alerts.digest import build_digest
-from newswatch.claims import novelty
 from newswatch.config import Topic
-from newswatch.dedupe import layers as dedupe
-from newswatch.dedupe import stories
+from newswatch.dedupe import layers, republication
 from newswatch.extract.pages import fetch_articles
-from newswatch.ingest import feed_health, feeds
-from newswatch.ingest.http import FetchError, fetch
-from newswatch.ingest.relevance import RelevanceScorer
-from newswatch.isolation import guarded
+from newswatch.ingest import feed_fetch, feed_health, feeds
 from newswatch.quality import accounting
 from newswatch.records import (
     DedupeBatch,
@@ -35,13 +34,13 @@ from newswatch.records import (
     SendResult,
     ValidatedBatch,
 )
-from newswatch.run_stats import run_stats
+from newswatch.run_stats import RunStats, run_stats
 from newswatch.seeds import load_topic_seeds
 from newswatch.store import quality as quality_rows
-from newswatch.store import quarantine as quarantine_store
-from newswatch.store import run_state
+from newswatch.store import quarantine, run_state
 from newswatch.store.db import connect
 from newswatch.store.migrate import migrate
+from newswatch.wired import dedupe_articles
 
 log = logging.getLogger("newswatch")
 
@@ -50,14 +49,25 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@contextmanager
-def timed(db_url: str | None, topic: Topic, run_id: str, stage: str) -> Iterator[None]:
-    """Record how long a stage took in the run's durations (a retry overwrites)."""
-    started = time.perf_counter()
-    yield
-    elapsed = round(time.perf_counter() - started, 3)
-    with connect(db_url) as conn:
-        store.merge_run(conn, store.run_pk(conn, topic.name, run_id), durations={stage: elapsed})
+class RunBook:
+    """The run's row as a stage writes it, on the stage's connection: the one place that finds
+    the run and merges a stage's stats (its keys overwrite: a retry replaces), durations and status."""
+
+    def __init__(self, conn: psycopg.Connection, topic: Topic, run_id: str) -> None:
+        self.conn = conn
+        self.pk = store.run_pk(conn, topic.name, run_id)
+
+    def record(self, stats: RunStats | None = None, *, durations: dict[str, float] | None = None,
+               status: str | None = None, finished: bool = False) -> None:
+        store.merge_run(self.conn, self.pk, stats=stats.as_json() if stats else None, durations=durations,
+                        status=status, finished=finished)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Record how long the stage took in the run's durations (a retry overwrites)."""
+        started = time.perf_counter()
+        yield
+        self.record(durations={stage: round(time.perf_counter() - started, 3)})
 
 
 def start_run(topic: Topic, run_id: str, db_url: str | None = None, owner: str | None = None) -> int:
@@ -73,13 +83,15 @@ def start_run(topic: Topic, run_id: str, db_url: str | None = None, owner: str |
 
 
 def ensure_seeds(topic: Topic, run_id: str, db_url: str | None = None) -> dict[str, int]:
-    with timed(db_url, topic, run_id, "seeds"), connect(db_url) as conn:
-        inserted, total = load_topic_seeds(conn, topic)
-        backfilled = dedupe.ensure_index(conn, topic)  # older articles; a rebuild after a settings change
-        stats = {"seeds_total": total, "seeds_inserted": inserted, "articles_backfilled": backfilled}
-        store.merge_run(conn, store.run_pk(conn, topic.name, run_id), stats=stats)
+    with connect(db_url) as conn:
+        book = RunBook(conn, topic, run_id)
+        with book.timed("seeds"):
+            inserted, total = load_topic_seeds(conn, topic)
+            backfilled = ensure_index(conn, topic)  # older articles; a rebuild after a settings change
+            stats = RunStats(seeds_total=total, seeds_inserted=inserted, articles_backfilled=backfilled)
+            book.record(stats)
     log.info("seeds: %d in corpus, %d newly stored", total, inserted)
-    return stats
+    return stats.as_json()
 
 
 def plan_feeds(topic: Topic, run_id: str, db_url: str | None = None) -> list[FeedSpec]:
@@ -89,33 +101,19 @@ def plan_feeds(topic: Topic, run_id: str, db_url: str | None = None) -> list[Fee
         store.sync_feeds(conn, topic.name, specs)
         due = store.due_feed_urls(conn, topic.name, [s.url for s in specs], utcnow() + feed_health.DUE_SLACK)
         planned = [s for s in specs if s.url in due]
-        store.merge_run(conn, store.run_pk(conn, topic.name, run_id),
-                        stats={"feeds_planned": len(planned), "feeds_configured": len(specs)})
+        RunBook(conn, topic, run_id).record(RunStats(feeds_planned=len(planned), feeds_configured=len(specs)))
     log.info("plan: %d of %d feeds due", len(planned), len(specs))
     return planned
 
 
 def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedResult:
-    """Fetch and parse one feed; any failure is recorded on the feed and returned, not raised
-    (an unexpected exception too: newswatch.isolation). A 304, or a body identical to the last
-    one loaded (hosts that send no validators), costs no parsing. The fetch's validators ride
-    in the result and take effect when the load stores its entries (newswatch.store.feeds)."""
-    started = time.perf_counter()
+    """Fetch and parse one feed (newswatch.ingest.feed_fetch: conditional GET, health); any
+    failure is recorded on the feed and returned, not raised."""
     fetched_at = utcnow()
     with connect(db_url) as conn:
         state = store.feed_state(conn, topic.name, spec.url)
-    outcome = guarded("fetch", spec.url, _fetch_and_parse, topic, spec, state, fetched_at, feed_url=spec.url,
-                      payload={"feed": spec.model_dump()})
-    if isinstance(outcome, FeedResult):
-        result = outcome
-    else:  # a bug: the feed counts as failed this time, its record says why
-        result = FeedResult(feed_url=spec.url, feed_name=spec.name, status="error", error_class="bug",
-                            error=outcome.reason, quarantined=[outcome])
-    result.elapsed_s = round(time.perf_counter() - started, 3)
-    ok = result.status != "error"
-    health = feed_health.after_fetch(ok, result.error_class, state.get("failure_score") or 0, fetched_at,
-                                     result.http_status, result.retry_after_s)
-    with connect(db_url) as conn:
+        conn.commit()  # no transaction held open over the network
+        result, health = feed_fetch.fetch_feed(topic, spec, state, fetched_at)
         store.record_feed_fetch(conn, topic.name, spec.url, status=result.status, http_status=result.http_status,
                                 error_class=result.error_class, error=result.error, etag=None,
                                 last_modified=None, body_hash=None,
@@ -128,56 +126,36 @@ def fetch_feed(topic: Topic, spec: FeedSpec, db_url: str | None = None) -> FeedR
     return result
 
 
-def _fetch_and_parse(topic: Topic, spec: FeedSpec, state: dict, fetched_at: datetime) -> FeedResult:
-    headers = {}
-    if state.get("etag"):
-        headers["If-None-Match"] = state["etag"]
-    if state.get("last_modified"):
-        headers["If-Modified-Since"] = state["last_modified"]
-    try:
-        response = fetch(spec.url, topic.http, topic.contact, headers)
-    except FetchError as exc:
-        return FeedResult(feed_url=spec.url, feed_name=spec.name, status="error", http_status=exc.status,
-                          error_class=exc.error_class, error=str(exc), retry_after_s=exc.retry_after_s)
-    etag, last_modified = response.headers.get("etag"), response.headers.get("last-modified")
-    body_hash = hashlib.sha256(response.body).hexdigest() if response.status != 304 else None
-    if response.status == 304 or body_hash == state.get("body_hash"):
-        return FeedResult(feed_url=spec.url, feed_name=spec.name, status="not_modified", http_status=response.status)
-    result = feeds.parse_feed(response.body, response.headers, spec, RelevanceScorer(topic), fetched_at,
-                              timedelta(hours=topic.validation.entry_max_future_hours), response.url)
-    result.http_status = response.status
-    if result.status == "ok":
-        result.etag, result.last_modified, result.body_hash = etag, last_modified, body_hash
-    return result
-
-
 class AllFeedsFailedError(RuntimeError):
     """Every feed of the topic failed: the run must fail loudly, with the reasons."""
 
 
 def extract(topic: Topic, run_id: str, results: list[FeedResult], db_url: str | None = None) -> ExtractBatch:
     """Fetch and extract the page of every relevant entry not known already (newswatch.extract.pages)."""
-    if results and all(r.status == "error" for r in results):
-        reasons = "; ".join(f"{r.feed_name or r.feed_url}: [{r.error_class}] {r.error}" for r in results)
-        with connect(db_url) as conn:
-            store.merge_run(conn, store.run_pk(conn, topic.name, run_id), status="failed",
-                            stats=run_stats(results, ExtractBatch(), DedupeBatch(), ValidatedBatch(),
-                                            [q for r in results for q in r.quarantined]))
-        raise AllFeedsFailedError(f"all {len(results)} feeds of topic {topic.name} failed: {reasons}")
     entries = [entry for result in results for entry in result.entries]
     batch = ExtractBatch()
-    with timed(db_url, topic, run_id, "extract"):
-        with connect(db_url) as conn:
-            fresh, batch.known = dedupe.split_known_entries(conn, entries)
-        batch.articles, batch.quarantined = fetch_articles(topic, fresh)
+    with connect(db_url) as conn:
+        book = RunBook(conn, topic, run_id)
+        if results and all(r.status == "error" for r in results):
+            reasons = "; ".join(f"{r.feed_name or r.feed_url}: [{r.error_class}] {r.error}" for r in results)
+            book.record(run_stats(results, ExtractBatch(), DedupeBatch(), ValidatedBatch(),
+                                  [q for r in results for q in r.quarantined]), status="failed")
+            conn.commit()
+            raise AllFeedsFailedError(f"all {len(results)} feeds of topic {topic.name} failed: {reasons}")
+        with book.timed("extract"):
+            fresh, batch.known = layers.split_known_entries(conn, entries)
+            conn.commit()  # no transaction held open while the pages are fetched
+            batch.articles, batch.quarantined = fetch_articles(topic, fresh)
     log.info("extract: %d entries, %d already known, %d extracted, %d quarantined",
              len(entries), len(batch.known), len(batch.articles), len(batch.quarantined))
     return batch
 
 
 def dedupe_batch(topic: Topic, run_id: str, batch: ExtractBatch, db_url: str | None = None) -> DedupeBatch:
-    with timed(db_url, topic, run_id, "dedupe"), connect(db_url) as conn:
-        result = dedupe.dedupe_articles(conn, batch.articles, topic.dedupe, topic.name)
+    with connect(db_url) as conn:
+        book = RunBook(conn, topic, run_id)
+        with book.timed("dedupe"):
+            result = dedupe_articles(conn, batch.articles, topic.dedupe, topic.name)
     log.info("dedupe: %d new, %d duplicates (%s), %d near-duplicate candidates verified", len(result.new),
              len(result.duplicates), dict(Counter(d.layer for d in result.duplicates)), result.candidates_checked)
     return result
@@ -189,61 +167,54 @@ def validate(topic: Topic, run_id: str, batch: DedupeBatch, db_url: str | None =
     judge the batch as a whole (newswatch.quality.checks). Both results are stored with the run. A
     broken batch is rejected here, before load: the run is recorded failed with the reason and
     BatchRejectedError is raised, so nothing of it is loaded."""
-    from newswatch.quality import checks as quality
+    from newswatch.quality import checks
     from newswatch.quality.incoming import validate_batch  # Great Expectations: import only when used
 
     results, extracted = results or [], extracted or ExtractBatch()
     to_store = batch.new + [d.article for d in batch.duplicates if d.article is not None]
-    with timed(db_url, topic, run_id, "validate"):
-        result = validate_batch(to_store, topic.languages, topic.validation)
-        with connect(db_url) as conn:
-            run = store.run_pk(conn, topic.name, run_id)
-            checks = quality.batch_checks(topic.validation, results, extracted, quality_rows.recent_relevant(
-                conn, topic.name, run, topic.validation.relevant_baseline_runs))
-            summary = {k: v for k, v in result.results.items() if k != "evaluated"}
-            quality_rows.store_result(conn, run, "incoming_articles", "validate", success=not result.quarantined,
-                                 evaluated=len(summary), failed=sum(not v["success"] for v in summary.values()),
-                                 summary=summary, result=result.gx_result)
-            quality_rows.store_result(conn, run, "incoming_batch", "validate", success=all(c["success"] for c in checks),
-                                 evaluated=len(checks), failed=sum(not c["success"] for c in checks),
-                                 summary={c["name"]: c for c in checks}, result={"checks": checks})
-            reason = quality.rejection_reason(checks)
+    with connect(db_url) as conn:
+        book = RunBook(conn, topic, run_id)
+        with book.timed("validate"):
+            result = validate_batch(to_store, topic.languages, topic.validation)
+            batch_checks = checks.batch_checks(topic.validation, results, extracted, quality_rows.recent_relevant(
+                conn, topic.name, book.pk, topic.validation.relevant_baseline_runs))
+            checks.store_validation(conn, book.pk, result, batch_checks)
+            reason = checks.rejection_reason(batch_checks)
             if reason:
                 quarantined = [q for r in results for q in r.quarantined] + extracted.quarantined + result.quarantined
-                store.merge_run(conn, run, status="failed", finished=True, stats={
-                    **run_stats(results, extracted, batch, result, quarantined),
-                    "articles_loaded": 0, "republications_stored": 0,
-                    "batch_checks": checks, "failure": {"stage": "validate", "reason": reason}})
+                book.record(replace(run_stats(results, extracted, batch, result, quarantined),
+                                    articles_loaded=0, republications_stored=0, batch_checks=batch_checks,
+                                    failure={"stage": "validate", "reason": reason}), status="failed", finished=True)
                 # the next run must read these feeds in full, not get a 304 and skip what this run refused
                 store.forget_feed_validators(conn, topic.name, [r.feed_url for r in results if r.status == "ok"])
     log.info("validate: %d valid, %d quarantined; batch checks: %s", len(result.valid), len(result.quarantined),
-             "; ".join(f"{c['name']} {'ok' if c['success'] else 'FAILED'} ({c['message']})" for c in checks))
+             "; ".join(f"{c['name']} {'ok' if c['success'] else 'FAILED'} ({c['message']})" for c in batch_checks))
     if reason:
-        raise quality.BatchRejectedError(reason)
+        raise checks.BatchRejectedError(reason)
     return result.model_copy(update={"gx_result": {}})  # stored above; XCom need not carry it
 
 
 def check_stored(topic: Topic, run_id: str, db_url: str | None = None) -> dict:
     """The after-load suite against the stored tables; results stored with the run. An
     inconsistency marks the run failed and raises StoredDataError."""
-    from newswatch.quality import checks as quality
+    from newswatch.quality import checks
 
-    with timed(db_url, topic, run_id, "check_stored"):
-        with connect(db_url) as conn:
-            run = store.run_pk(conn, topic.name, run_id)
-        outcome = quality.check_stored(db_url, run)
-        with connect(db_url) as conn:
-            quality_rows.store_result(conn, run, "stored_articles", "check_stored", success=outcome["success"],
-                                 evaluated=outcome["evaluated"], failed=outcome["failed"],
-                                 summary=outcome["summary"], result=outcome["result"])
+    with connect(db_url) as conn:
+        book = RunBook(conn, topic, run_id)
+        with book.timed("check_stored"):
+            conn.commit()  # the suite reads on its own connection
+            outcome = checks.check_stored(db_url, book.pk)
+            quality_rows.store_result(conn, book.pk, "stored_articles", "check_stored", success=outcome["success"],
+                                      evaluated=outcome["evaluated"], failed=outcome["failed"],
+                                      summary=outcome["summary"], result=outcome["result"])
             if not outcome["success"]:
-                reason = "stored data inconsistent: " + quality.describe_failures(outcome["summary"])
-                store.merge_run(conn, run, status="failed", finished=True,
-                                stats={"failure": {"stage": "check_stored", "reason": reason}})
+                reason = "stored data inconsistent: " + checks.describe_failures(outcome["summary"])
+                book.record(RunStats(failure={"stage": "check_stored", "reason": reason}), status="failed",
+                            finished=True)
     log.info("check_stored: %d of %d expectations met%s", outcome["evaluated"] - outcome["failed"],
-             outcome["evaluated"], "" if outcome["success"] else f"; {quality.describe_failures(outcome['summary'])}")
+             outcome["evaluated"], "" if outcome["success"] else f"; {checks.describe_failures(outcome['summary'])}")
     if not outcome["success"]:
-        raise quality.StoredDataError(reason)
+        raise checks.StoredDataError(reason)
     return {k: outcome[k] for k in ("success", "evaluated", "failed", "summary")}
 
 
@@ -252,93 +223,46 @@ def load(topic: Topic, run_id: str, results: list[FeedResult], extracted: Extrac
     """One transaction: articles, quarantine, the entry ledger, the feeds' validators, run stats
     and the digest in the outbox. A retry inserts nothing twice (unique keys) and finds the
     alert it already wrote; a crash before the commit leaves nothing of it, validators included."""
-    republished = {d.url: d for d in deduped.duplicates if d.article is not None}
     quarantined = [q for r in results for q in r.quarantined] + extracted.quarantined + validated.quarantined
     started = time.perf_counter()
     with connect(db_url) as conn:
-        run = store.run_pk(conn, topic.name, run_id)
-        stored: dict[str, tuple[str, int | None]] = {}  # URL → ('loaded' | 'copy' | 'conflict', article id)
-        new_ids = []  # stored now, in input order; empty on a retry of a load that committed
-        for article in validated.valid:
-            if article.url not in republished:
-                extends = article.extends_id or (store.id_of_url(conn, article.extends_url) if article.extends_url else None)
-                article_id = store.insert_article(conn, topic.name, article, run=run, extends=extends)
-                if article_id is not None:
-                    new_ids.append(article_id)
-                stored[article.url] = ("loaded", article_id) if article_id else _existing(conn, article, run)
-        stored_ids = list(new_ids)  # and the republications stored as duplicates
-        stored_dups = 0
-        for article in validated.valid:
-            decision = republished.get(article.url)
-            if decision is None:
-                continue
-            original = decision.duplicate_of_id or store.id_of_url(conn, decision.duplicate_of_url)
-            if original is None:
-                # its original was earlier in this batch and was not stored (quarantined by
-                # validation): this copy is the first of its text we keep, so it is an original
-                article_id = store.insert_article(conn, topic.name, article, run=run)
-                if article_id is not None:
-                    new_ids.append(article_id)
-                    stored_ids.append(article_id)
-                stored[article.url] = ("loaded", article_id) if article_id else _existing(conn, article, run)
-                continue
-            copy_id = store.insert_article(conn, topic.name, article, run=run, duplicate_of=original,
-                                           duplicate_layer=decision.layer, similarity=decision.similarity)
-            if copy_id is not None:
-                stored_dups += 1
-                stored_ids.append(copy_id)
-            kind, found = ("copy", copy_id) if copy_id else _existing(conn, article, run)
-            stored[article.url] = ("copy" if kind == "loaded" else kind, found)
-        quarantine_store.upsert_quarantine(conn, topic.name, run, quarantined)
-        resolved = quarantine_store.resolve(conn, topic.name, stored_ids)  # refused on an earlier night, stored now
-        ledger = accounting.build(results, extracted, deduped, validated, stored)
+        book = RunBook(conn, topic, run_id)
+        run = book.pk
+        stored = republication.store_batch(conn, topic.name, run, validated, deduped)
+        quarantine.upsert_quarantine(conn, topic.name, run, quarantined)
+        resolved = quarantine.resolve(conn, topic.name, stored.stored_ids)  # refused earlier, stored now
+        ledger = accounting.build(results, extracted, deduped, validated, stored.outcomes)
         accounting.store_ledger(conn, run, ledger)
         store.commit_validators(conn, topic.name, results)  # only now: the entries are stored
-        # the near-duplicate index and stories first: novelty reads the stories
-        dedupe.index_articles(conn, topic, stored_ids)
-        stories.assign_stories(conn, topic, stored_ids)
-        claims_started = time.perf_counter()
-        assessed = novelty.assess_articles(conn, topic, new_ids)
-        claims_s = round(time.perf_counter() - claims_started, 3)
+        done = after_store(conn, topic, stored.stored_ids, assess=stored.new_ids)
+        assessed = done.assessment
         # counted from what the run stored: a retry of a load that committed stores nothing new
         # and must not overwrite the counts with zeros
-        stats = {**run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run),
-                 **accounting.stats(ledger)}
-        if resolved:
-            stats["quarantine_resolved"] = len(resolved)
-        if assessed.new_developments or assessed.not_new:  # a retry that assessed nothing keeps the first's
-            stats["claims_parts"] = {**assessed.timing.as_dict(), "claims": assessed.claims_total,
-                                     "texts_embedded": assessed.embedded, "texts_cached": assessed.cached}
-        durations = {"fetch_total": round(sum(r.elapsed_s for r in results), 3),
-                     "load": round(time.perf_counter() - started, 3), "claims": claims_s}
-        store.merge_run(conn, run, stats=stats, durations=durations)
+        stats = replace(run_stats(results, extracted, deduped, validated, quarantined), **store.run_counts(conn, run),
+                        quarantine_resolved=len(resolved) or None).merged(accounting.stats(ledger))
+        if assessed and (assessed.new_developments or assessed.not_new):  # a retry that assessed nothing keeps the first's
+            stats = replace(stats, claims_parts={**assessed.timing.as_dict(), "claims": assessed.claims_total,
+                                                 "texts_embedded": assessed.embedded, "texts_cached": assessed.cached})
+        book.record(stats, durations={"fetch_total": round(sum(r.elapsed_s for r in results), 3),
+                                      "load": round(time.perf_counter() - started, 3), "claims": done.claims_s})
         failing = [{"name": f["name"], "error": f"[{f['last_error_class']}] {f['last_error']}",
                     "since": f"{f['failing_since']:%Y-%m-%d %H:%M} UTC"}
                    for f in store.feeds_failing_since(conn, topic.name, utcnow() - feed_health.FAILING_LONG)]
-        alert_id = alerts.enqueue_digest(conn, topic, run, run_id, build_digest(conn, run), failing)
-        alerts.enqueue_silent_zero(conn, topic, run)
+        alert_id = outbox.enqueue_digest(conn, topic, run, run_id, build_digest(conn, run), failing)
+        outbox.enqueue_silent_zero(conn, topic, run)
     if not ledger.balanced:
         log.error("entry counts do not add up: %s", "; ".join(ledger.problems))
     log.info("load: %d new articles, %d republications stored, %d quarantined (%d resolved from earlier), alert %s",
-             len(new_ids), stored_dups, len(quarantined), len(resolved), alert_id)
-    return LoadResult(run_id=run_id, loaded=len(new_ids), duplicates_stored=stored_dups,
+             len(stored.new_ids), stored.copies, len(quarantined), len(resolved), alert_id)
+    return LoadResult(run_id=run_id, loaded=len(stored.new_ids), duplicates_stored=stored.copies,
                       quarantined=len(quarantined), alert_id=alert_id)
 
 
-def _existing(conn, article, run: int) -> tuple[str, int | None]:
-    """An insert that found the URL or GUID stored: by this run (a retried load) or another."""
-    row = store.first_by_url_or_guid(conn, article.url, article.guid)
-    if row is None:
-        return "conflict", None
-    return ("loaded" if row[1] == run else "conflict"), row[0]
-
-
-def send_alerts(topic: Topic, run_id: str, deliver: alerts.Deliver, db_url: str | None = None) -> SendResult:
+def send_alerts(topic: Topic, run_id: str, deliver: outbox.Deliver, db_url: str | None = None) -> SendResult:
     with connect(db_url) as conn:
-        result = alerts.send_pending(conn, topic.name, deliver)
-        store.merge_run(conn, store.run_pk(conn, topic.name, run_id),
-                        stats={"alerts_sent": result.sent, "alerts_failed": result.failed,
-                               "alert_destinations": result.destinations})
+        result = outbox.send_pending(conn, topic.name, deliver)
+        RunBook(conn, topic, run_id).record(RunStats(alerts_sent=result.sent, alerts_failed=result.failed,
+                                                     alert_destinations=result.destinations))
     log.info("alerts: %d sent, %d failed %s", result.sent, result.failed, result.destinations)
     if result.failed and not result.sent:
         log.warning("alert delivery failed; alerts stay pending for the next run: %s", result.errors)
@@ -350,11 +274,11 @@ def finish_run(topic: Topic, run_id: str, db_url: str | None = None) -> str:
     from newswatch.report.summary import run_summary
 
     with connect(db_url) as conn:
-        store.merge_run(conn, store.run_pk(conn, topic.name, run_id), status="success", finished=True)
+        RunBook(conn, topic, run_id).record(status="success", finished=True)
         return run_summary(conn, topic, run_id)
 
 
-def run_once(topic: Topic, deliver: alerts.Deliver, run_id: str | None = None, db_url: str | None = None,
+def run_once(topic: Topic, deliver: outbox.Deliver, run_id: str | None = None, db_url: str | None = None,
              owner: str | None = None) -> str:
     """One pass of the same stages the DAG runs, in this process (the CLI's `run`). Whatever
     stops it (an exception, Ctrl-C), the run is closed as failed with the stage and the reason

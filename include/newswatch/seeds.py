@@ -9,10 +9,10 @@ from pathlib import Path
 
 import psycopg
 
-from newswatch.config import DedupeSettings, SeedCorpusError, Topic
+from newswatch.config import SeedCorpusError, Topic
 from newswatch.extract.entities import EntityMatcher
 from newswatch.records import Article
-from newswatch.store import insert_article, seed_ids, unindexed_ids
+from newswatch.store import insert_article, seed_ids
 
 
 def seed_url(topic: str, path: Path) -> str:
@@ -80,26 +80,21 @@ def read_seed(topic: str, path: Path, matcher: EntityMatcher | None = None) -> A
 
 
 def load_seeds(conn: psycopg.Connection, topic: str, seed_dir: Path,
-               matcher: EntityMatcher | None = None, dedupe: DedupeSettings | None = None) -> tuple[int, int]:
-    """Insert the seeds that are not stored yet and index every seed of the topic that is not
-    in the near-duplicate index (also those stored before it existed). Returns (inserted now,
-    seeds in the folder)."""
-    from newswatch.dedupe.layers import index_articles  # dedupe imports store; keep this module light
-
+               matcher: EntityMatcher | None = None) -> tuple[int, int]:
+    """Insert the seeds that are not stored yet. Returns (inserted now, seeds in the folder).
+    Indexing, stories and claims follow in load_topic_seeds (newswatch.after_store)."""
     paths = seed_paths(seed_dir)
     articles = [read_seed(topic, path, matcher) for path in paths]  # every file readable, or none stored
     inserted = sum(insert_article(conn, topic, article, run=None) is not None for article in articles)
-    index_articles(conn, dedupe, unindexed_ids(conn, topic, seeds_only=True))
     return inserted, len(paths)
 
 
 def load_topic_seeds(conn: psycopg.Connection, topic: Topic) -> tuple[int, int]:
-    """The topic's seed corpus, with its gazetteer entities, indexed, grouped into stories, and
-    its claims stored as known: the one way every caller stores seeds."""
-    from newswatch.claims.novelty import assess_seeds
-    from newswatch.dedupe.stories import assign_stories
+    """The topic's seed corpus, with its gazetteer entities, indexed (also seeds stored before
+    the index existed), grouped into stories, and its claims stored as known: the one way every
+    caller stores seeds."""
+    from newswatch.after_store import after_store  # the claims stack: not for `check`, which only reads files
 
-    result = load_seeds(conn, topic.name, topic.seed_path(), EntityMatcher(topic.gazetteer), topic.dedupe)
-    assign_stories(conn, topic, seed_ids(conn, topic.name))
-    assess_seeds(conn, topic)  # after the stories: claims carry their story
+    result = load_seeds(conn, topic.name, topic.seed_path(), EntityMatcher(topic.gazetteer))
+    after_store(conn, topic, seed_ids(conn, topic.name), seeds=True)
     return result

@@ -41,7 +41,7 @@ class FailureEmail(BaseNotifier):
     def notify(self, context: Any) -> None:
         from newswatch.config import load_topic
 
-        from newswatch_airflow.settings import _connection
+        from newswatch_airflow.settings import airflow_connection
 
         if self.topic_file is None:
             raise ValueError("FailureEmail needs the topic file of its DAG")
@@ -50,7 +50,7 @@ class FailureEmail(BaseNotifier):
             _mark_run_failed(topic, context)
         subject, text = failure_message(self.kind, topic.name, context, _run_bugs(topic, context))
         to = [topic.contact]
-        if _connection(SMTP_CONN_ID) is not None:
+        if airflow_connection(SMTP_CONN_ID) is not None:
             from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
             # notify(), not __call__: the text holds exception messages, never rendered as templates
@@ -115,6 +115,7 @@ def _run_bugs(topic: Any, context: Any) -> list[dict]:
     """The run's isolated bugs as its stats record them (none if the database cannot say)."""
     try:
         from newswatch import store
+        from newswatch.run_stats import RunStats
         from newswatch.store.db import connect
 
         run_id = context.get("run_id") or getattr(context.get("dag_run"), "run_id", None)
@@ -123,7 +124,7 @@ def _run_bugs(topic: Any, context: Any) -> list[dict]:
             return []
         with connect(url) as conn:
             run = store.get_run(conn, topic.name, run_id)
-        return list((run or {}).get("stats", {}).get("bugs") or [])
+        return list(RunStats.read((run or {}).get("stats")).bugs or [])
     except Exception as exc:  # noqa: BLE001 - never let bookkeeping stop the email
         log.warning("could not read the run's bugs: %s", exc)
         return []
@@ -138,9 +139,9 @@ def _existing_database() -> str | None:
     from newswatch.store.embedded_pg import postmaster_pid
 
     from newswatch_airflow.conn_ids import DB_CONN_ID
-    from newswatch_airflow.settings import _connection, database_url
+    from newswatch_airflow.settings import airflow_connection, database_url
 
-    if _connection(DB_CONN_ID) is not None or os.environ.get("NEWSWATCH_DATABASE_URL"):
+    if airflow_connection(DB_CONN_ID) is not None or os.environ.get("NEWSWATCH_DATABASE_URL"):
         return database_url()
     return database_url() if postmaster_pid(newswatch_home() / "pgdata") else None
 

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # the DAG file imports this module at parse time.
 
 
-def _connection(conn_id: str):
+def airflow_connection(conn_id: str):
+    """The Airflow connection `conn_id`, or None when it is not defined."""
     try:
         return BaseHook.get_connection(conn_id)
     except AirflowNotFoundException:
@@ -33,23 +34,25 @@ def _connection(conn_id: str):
 def database_url() -> str:
     from newswatch.store.db import database_url as newswatch_database_url
 
-    conn = _connection(DB_CONN_ID)
+    conn = airflow_connection(DB_CONN_ID)
     return newswatch_database_url(conn.get_uri() if conn else None)
 
 
 def deliverer() -> "Deliver":
-    from newswatch.alerts import outbox as alerts
+    from newswatch.alerts import outbox
 
-    if _connection(SMTP_CONN_ID) is None:
-        return alerts.outbox_deliverer()
+    if airflow_connection(SMTP_CONN_ID) is None:
+        return outbox.outbox_deliverer()
 
     def deliver(msg: EmailMessage, recipients: list[str]) -> str:
         from airflow.providers.smtp.hooks.smtp import SmtpHook
 
         with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as hook:
             # The hook owns connecting, TLS and login; we send our own multipart message
-            # (text + HTML, stable Message-ID), which send_email_smtp cannot build.
-            alerts.send_message(hook._smtp_client, msg, recipients)  # tells "in doubt" from "not sent"
+            # (text + HTML, stable Message-ID), which send_email_smtp cannot build. The provider
+            # leaves no public way to the logged-in smtplib client (SmtpHook.get_conn() returns
+            # the hook itself, send_email_smtp builds its own message), hence _smtp_client.
+            outbox.send_message(hook._smtp_client, msg, recipients)  # tells "in doubt" from "not sent"
             return f"smtp:{SMTP_CONN_ID}:{hook.host}:{hook.port}"
 
     return deliver

@@ -89,14 +89,14 @@ def dedupe(topic_file: str, extracted: Json) -> Json:
 def validate(topic_file: str, deduped: Json, extracted: Json, results: list[Json]) -> Json:
     from airflow.sdk.exceptions import AirflowFailException
     from newswatch import pipeline
-    from newswatch.quality import checks as quality
+    from newswatch.quality import checks
 
     topic, run_id, db = stage_context(topic_file)
     try:
         return pipeline.validate(topic, run_id, DedupeBatch.model_validate(deduped), db,
                                  results=load_list(FeedResult, results),
                                  extracted=ExtractBatch.model_validate(extracted)).model_dump(mode="json")
-    except quality.BatchRejectedError as exc:
+    except checks.BatchRejectedError as exc:
         raise AirflowFailException(str(exc)) from exc  # the batch is broken: a retry would judge it the same
 
 
@@ -124,11 +124,11 @@ def load(topic_file: str, results: list[Json], extracted: Json, deduped: Json, v
 def check_stored(topic_file: str) -> Json:
     from airflow.sdk.exceptions import AirflowFailException
     from newswatch import pipeline
-    from newswatch.quality import checks as quality
+    from newswatch.quality import checks
 
     try:
         return pipeline.check_stored(*stage_context(topic_file))
-    except quality.StoredDataError as exc:
+    except checks.StoredDataError as exc:
         raise AirflowFailException(str(exc)) from exc  # the data will not change by retrying
 
 

@@ -19,12 +19,13 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newswatch import paths
 from newswatch.config import Topic, TopicConfigError, load_topic
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_TOPICS_DIR = ROOT / "include" / "topics"
+ROOT = paths.CHECKOUT  # relative topic folders are read from the checkout
+DEFAULT_TOPICS_DIR = paths.TOPICS
 DAG_PREFIX = "newswatch__"
 
 

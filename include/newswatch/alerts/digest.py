@@ -14,7 +14,7 @@ from pydantic import computed_field
 
 from newswatch import store
 from newswatch.records import Record
-from newswatch.store import claims as store_claims
+from newswatch.store import claims as claim_rows
 
 
 class DigestClaim(Record):
@@ -104,7 +104,7 @@ def _claim(row: dict) -> DigestClaim:
 def build_digest(conn: psycopg.Connection, run: int) -> Digest:
     """The run's new developments, stories in order of their newest item, items by date."""
     rows = store.new_developments_of_run(conn, run)
-    claims = store_claims.reported_claims_of_articles(conn, [r["id"] for r in rows])
+    claims = claim_rows.reported_claims_of_articles(conn, [r["id"] for r in rows])
     heads = store.story_heads(conn, [r["story_id"] for r in rows if r["story_id"] is not None])
     stories: dict[int | None, DigestStory] = {}
     for row in rows:

@@ -27,7 +27,7 @@ its statements (headings, read-more lines and boilerplate left out) reach
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +41,11 @@ from newswatch.records import Article, DedupeBatch, DuplicateDecision, FeedEntry
 from newswatch.store import known_by_url_or_guid, originals_by_content_hash
 
 CONTAINMENT_MIN_JACCARD = 0.2  # below this the containment estimate is mostly noise
+
+# Words in a text's content statements (headings, read-more lines and boilerplate left out). The
+# claims stage reads statements and comes after this one, so the wiring hands its reader in
+# (newswatch.wired) rather than this module importing upward.
+StatementWords = Callable[[str], int]
 
 
 def title_key(title: str) -> str:
@@ -114,11 +119,13 @@ def split_known_entries(conn: psycopg.Connection, entries: list[FeedEntry]) -> t
 
 
 def dedupe_articles(conn: psycopg.Connection, articles: list[Article],
-                    settings: Topic | DedupeSettings | None = None, topic_name: str | None = None) -> DedupeBatch:
+                    settings: Topic | DedupeSettings | None = None, topic_name: str | None = None, *,
+                    statement_words: StatementWords) -> DedupeBatch:
     """After extraction: the page's own canonical URL may reveal a stored article, the text may
     be a known article's at another address, or a near-copy of a stored or earlier article.
     Text is compared within the topic (`topic_name`; None: every topic): a copy of another
-    topic's article is news to this topic's readers. URLs are unique across topics."""
+    topic's article is news to this topic's readers. URLs are unique across topics.
+    `statement_words` decides whether a near-copy adds statements of its own (newswatch.wired)."""
     if topic_name is None and isinstance(settings, Topic):
         topic_name = settings.name
     known = known_by_url_or_guid(conn, [a.url for a in articles], [a.guid for a in articles if a.guid])
@@ -146,15 +153,16 @@ def dedupe_articles(conn: psycopg.Connection, articles: list[Article],
             continue
         batch_hashes[article.content_hash] = article.url
         survivors.append(article)
-    new, near, checked = near_duplicates(conn, survivors, _settings(settings), topic_name=topic_name)
+    new, near, checked = near_duplicates(conn, survivors, _settings(settings), topic_name=topic_name,
+                                         statement_words=statement_words)
     batch.new, batch.candidates_checked = new, checked
     batch.duplicates.extend(near)
     return batch
 
 
 def near_duplicates(conn: psycopg.Connection, articles: Sequence[Article], settings: DedupeSettings,
-                    sigs: minhash.Signatures | None = None,
-                    topic_name: str | None = None) -> tuple[list[Article], list[DuplicateDecision], int]:
+                    sigs: minhash.Signatures | None = None, topic_name: str | None = None, *,
+                    statement_words: StatementWords) -> tuple[list[Article], list[DuplicateDecision], int]:
     """The MinHash-LSH layer: (new articles, near-duplicate decisions, candidates verified).
     Two queries for the whole batch; an article near-duplicating an earlier one of the same
     batch is a duplicate of it (the first stays new). `sigs`: the texts' signatures, if known."""
@@ -216,12 +224,13 @@ def near_duplicates(conn: psycopg.Connection, articles: Sequence[Article], setti
             jaccard=round(verdict.jaccard, 4), containment=round(verdict.containment, 4),
             title_similarity=round(verdict.title_similarity, 1) if verdict.title_similarity >= 0 else None,
             rule=verdict.rule, article=article))
-    new, decisions = _extensions(conn, articles, new, decisions, settings)
+    new, decisions = _extensions(conn, articles, new, decisions, settings, statement_words)
     return new, decisions, checked
 
 
 def _extensions(conn: psycopg.Connection, articles: Sequence[Article], new: list[Article],
-                decisions: list[DuplicateDecision], settings: DedupeSettings) -> tuple[list[Article], list[DuplicateDecision]]:
+                decisions: list[DuplicateDecision], settings: DedupeSettings,
+                statement_words: StatementWords) -> tuple[list[Article], list[DuplicateDecision]]:
     """Near-duplicates that add text of their own become new articles extending their original
     (one query for the stored originals' texts)."""
     if not decisions:
@@ -233,7 +242,8 @@ def _extensions(conn: psycopg.Connection, articles: Sequence[Article], new: list
     for decision in decisions:
         original = stored.get(decision.duplicate_of_id) if decision.duplicate_of_id is not None else batch.get(
             decision.duplicate_of_url or "")
-        if original is not None and decision.article is not None and adds_text(decision.article.text, original, settings):
+        if original is not None and decision.article is not None and adds_text(
+                decision.article.text, original, settings, statement_words):
             new.append(decision.article.model_copy(update={"extends_id": decision.duplicate_of_id,
                                                             "extends_url": decision.duplicate_of_url}))
         else:
@@ -255,15 +265,12 @@ def added_text(text: str, original: str) -> str:
     return "\n".join(added)
 
 
-def adds_text(text: str, original: str, settings: DedupeSettings) -> bool:
+def adds_text(text: str, original: str, settings: DedupeSettings, statement_words: StatementWords) -> bool:
     """Whether `text` adds statements of its own to `original` (then it extends it)."""
-    from newswatch.claims.extractor import ClaimExtractor
-
     added = added_text(text, original)
     if len(added.split()) < settings.extension_min_words:
         return False
-    words = sum(len(s.sentence.split()) for s in ClaimExtractor().statements(added))
-    return words >= settings.extension_min_words
+    return statement_words(added) >= settings.extension_min_words
 
 
 def index_articles(conn: psycopg.Connection, topic: Topic | DedupeSettings | None, article_ids: Sequence[int]) -> int:
@@ -282,34 +289,3 @@ def index_articles(conn: psycopg.Connection, topic: Topic | DedupeSettings | Non
     originals = np.array([is_original for _, _, is_original in rows], dtype=bool) & (sigs.shingle_counts > 0)
     bands = minhash.band_hashes(sigs.values[originals], settings.bands, settings.rows)
     return store.copy_bands(conn, np.asarray(ids)[originals], bands)
-
-
-def index_unindexed(conn: psycopg.Connection, topic: Topic, chunk: int = 5000) -> int:
-    """Backfill: index every article of the topic stored before the index existed, and give
-    those without a story one. One query when there is nothing to do (every run asks)."""
-    from newswatch.dedupe.stories import assign_stories
-
-    total = 0
-    while ids := store.unindexed_ids(conn, topic.name, limit=chunk):
-        total += len(ids)
-        index_articles(conn, topic, ids)
-        assign_stories(conn, topic, ids)
-    return total
-
-
-def reindex(conn: psycopg.Connection, topic: Topic, chunk: int = 5000) -> int:
-    """Rebuild the topic's index (after changing shingle_size, bands or rows)."""
-    store.clear_index(conn, topic.name)
-    return index_unindexed(conn, topic, chunk)
-
-
-def ensure_index(conn: psycopg.Connection, topic: Topic) -> int:
-    """Keep the topic's index fitting its settings: after a change of shingle_size, bands or
-    rows in the topic file, the stored band hashes match nothing new, so rebuild them (once);
-    then index whatever was stored before the index existed. Returns articles (re)indexed."""
-    wanted = (topic.dedupe.shingle_size, topic.dedupe.bands, topic.dedupe.rows)
-    built = store.index_settings(conn, topic.name)
-    store.record_index_settings(conn, topic.name, wanted)
-    if built is not None and tuple(built) != wanted:
-        return reindex(conn, topic)
-    return index_unindexed(conn, topic)

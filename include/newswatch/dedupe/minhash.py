@@ -1,6 +1,6 @@
 """MinHash signatures of word shingles, computed for a whole batch at once, and LSH band hashes.
 
-Text → `textnorm.tokens` (NFC, nukta folded, Devanagari digits as ASCII, `regex` words: never
+Text → `newswatch.text.normalize.tokens` (NFC, nukta folded, Devanagari digits as ASCII, `regex` words: never
 stdlib `re` on Devanagari) → word k-shingles → one stable 32-bit hash per shingle → 128 MinHash
 values per document.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
-from newswatch.text import normalize as textnorm
+from newswatch.text import normalize
 
 NUM_PERM = 128
 SHINGLE_SIZE = 3
@@ -48,20 +48,20 @@ _token_cache: dict[str, int] = {}
 _CACHE_MAX = 500_000
 
 
-_ZERO_WIDTH_CHARS = "".join(map(chr, textnorm._ZERO_WIDTH))
+_ZERO_WIDTH_CHARS = "".join(map(chr, normalize.ZERO_WIDTH))
 _DEVANAGARI_DIGIT = regex.compile("[०-९]")
 
 
 def tokens(text: str) -> list[str]:
-    """Exactly `textnorm.tokens(text)` (a test holds them equal), about twice as fast: the
+    """Exactly `normalize.tokens(text)` (a test holds them equal), about twice as fast: the
     character translations run only when the text holds such characters, and whitespace is not
     collapsed (it never reaches a token)."""
-    text = textnorm.fold_nukta(unicodedata.normalize("NFC", text))
+    text = normalize.fold_nukta(unicodedata.normalize("NFC", text))
     if any(c in text for c in _ZERO_WIDTH_CHARS):
-        text = text.translate(textnorm._ZERO_WIDTH)
+        text = text.translate(normalize.ZERO_WIDTH)
     if _DEVANAGARI_DIGIT.search(text):
-        text = text.translate(textnorm._DEVANAGARI_DIGITS)
-    return textnorm._TOKEN.findall(text.casefold())
+        text = text.translate(normalize.DEVANAGARI_DIGITS)
+    return normalize.TOKEN.findall(text.casefold())
 
 
 def _token_hash(token: str) -> int:

@@ -45,6 +45,8 @@ from typing import Any
 
 import yaml
 
+from newswatch import paths
+
 MIRROR_ROOT = Path(os.environ.get("NEWSWATCH_MIRROR_ROOT", "/work/.mirror"))
 
 
@@ -86,7 +88,7 @@ def realtext_home() -> Path:
     home = os.environ.get("NEWSWATCH_REALTEXT")
     if home:
         return Path(home)
-    base = os.environ.get("NEWSWATCH_HOME") or Path(__file__).resolve().parents[3] / ".local"
+    base = os.environ.get("NEWSWATCH_HOME") or paths.LOCAL
     return Path(base) / "realtext"
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 
-from newswatch import devsets
+from newswatch import devsets, paths
 
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "realtext" / "claims"
+DEFAULT_DIR = paths.CLAIMS_LABELS
 
 # kind → whether the two sides state the same proposition (README, section 4)
 KINDS: dict[str, bool] = {

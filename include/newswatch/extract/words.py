@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import regex
 import yaml
 
-WORDS_FILE = Path(__file__).resolve().parent / "data" / "extraction_words.yaml"
+from newswatch import paths
+
+WORDS_FILE = paths.EXTRACTION_WORDS
 
 
 @dataclass(frozen=True)

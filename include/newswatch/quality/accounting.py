@@ -34,6 +34,7 @@ from newswatch.records import (
     Record,
     ValidatedBatch,
 )
+from newswatch.run_stats import RunStats
 from newswatch.store import quality as quality_rows
 
 Outcome = Literal["irrelevant", "quarantined", "duplicate", "loaded"]
@@ -161,6 +162,7 @@ def store_ledger(conn: psycopg.Connection, run: int, ledger: Ledger) -> int:
     return len(ledger.outcomes)
 
 
-def stats(ledger: Ledger) -> dict:
+def stats(ledger: Ledger) -> RunStats:
     """What the run's stats keep of the ledger (the after-load suite compares the rows with it)."""
-    return {"feeds_ledger": ledger.feeds, "accounting": {"balanced": ledger.balanced, "problems": ledger.problems[:50]}}
+    return RunStats(feeds_ledger=ledger.feeds,
+                    accounting={"balanced": ledger.balanced, "problems": ledger.problems[:50]})

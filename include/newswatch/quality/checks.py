@@ -14,13 +14,16 @@ from __future__ import annotations
 import json
 import os
 import statistics
-from pathlib import Path
 from typing import Any
 
-from newswatch.config import ValidationRules
-from newswatch.records import Article, ExtractBatch, FeedResult
+import psycopg
 
-STORED_SUITE_PATH = Path(__file__).resolve().parents[2] / "expectations" / "stored_articles.json"
+from newswatch import paths
+from newswatch.config import ValidationRules
+from newswatch.records import Article, ExtractBatch, FeedResult, ValidatedBatch
+from newswatch.store import quality as quality_rows
+
+STORED_SUITE_PATH = paths.EXPECTATIONS / "stored_articles.json"
 NO_TEXT_PREFIX = "extraction failed"  # newswatch.extract.pages: a page was fetched but gave no article
 
 
@@ -77,6 +80,18 @@ def _relevant_vs_usual(rules: ValidationRules, results: list[FeedResult], recent
     return {"name": "relevant_entries", "success": success, "observed": relevant,
             "threshold": rules.relevant_baseline_min, "message": message,
             "details": {"entries_seen": seen, "recent_relevant": recent}}
+
+
+def store_validation(conn: psycopg.Connection, run: int, validated: ValidatedBatch,
+                     checks: list[dict[str, Any]]) -> None:
+    """The row-level suite's and the batch checks' results, one row each with the run."""
+    summary = {k: v for k, v in validated.results.items() if k != "evaluated"}
+    quality_rows.store_result(conn, run, "incoming_articles", "validate", success=not validated.quarantined,
+                              evaluated=len(summary), failed=sum(not v["success"] for v in summary.values()),
+                              summary=summary, result=validated.gx_result)
+    quality_rows.store_result(conn, run, "incoming_batch", "validate", success=all(c["success"] for c in checks),
+                              evaluated=len(checks), failed=sum(not c["success"] for c in checks),
+                              summary={c["name"]: c for c in checks}, result={"checks": checks})
 
 
 def rejection_reason(checks: list[dict[str, Any]]) -> str | None:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import psycopg
 
+from newswatch import paths
 from newswatch.store import quality as quality_rows
 from newswatch.store.db import newswatch_home
 
-SUITES_DIR = Path(__file__).resolve().parents[2] / "expectations"
+SUITES_DIR = paths.EXPECTATIONS
 SITE = "newswatch"
 MARKER = ".newswatch-data-docs"  # in every folder newswatch built: only such a folder is cleared
 

@@ -18,8 +18,9 @@ import json
 import os
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
+
+from newswatch import paths
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # read when gx is imported: no telemetry
 
@@ -32,7 +33,7 @@ from newswatch.config import ValidationRules  # noqa: E402
 from newswatch.records import Article, QuarantineRecord, ValidatedBatch  # noqa: E402
 from newswatch.text.normalize import tokens  # noqa: E402
 
-SUITE_PATH = Path(__file__).resolve().parents[2] / "expectations" / "incoming_articles.json"
+SUITE_PATH = paths.EXPECTATIONS / "incoming_articles.json"
 DATETIME_COLUMNS = {"published_at", "fetched_at"}
 BLANK = r"^\s*$"
 MAX_VALUE_CHARS = 200

@@ -9,46 +9,47 @@ import psycopg
 from newswatch import isolation, store
 from newswatch.config import Topic
 from newswatch.ingest.feed_health import FAILING_LONG
+from newswatch.run_stats import RunStats
 from newswatch.store import alerts as alert_rows
 from newswatch.store import quality as quality_rows
-from newswatch.store import quarantine as quarantine_store
+from newswatch.store import quarantine
 
 
 def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = None) -> str:
     run = store.get_run(conn, topic.name, run_id)
     if run is None:
         return f"no run recorded for topic {topic.name}"
-    s = run["stats"]
+    s = RunStats.read(run["stats"])
     lines = [f"newswatch run {run['run_id']} · topic {topic.name} · {run['status']}"]
-    if s.get("failure"):
-        lines.append(f"  ✗ failed in {s['failure']['stage']}: {s['failure']['reason']}")
-    lines += isolation.bug_lines(s.get("bugs", []))
-    failed = s.get("feed_errors", [])
-    lines.append(f"feeds: {s.get('feeds_ok', 0)} ok, {s.get('feeds_not_modified', 0)} not modified, "
-                 f"{s.get('feeds_failed', 0)} failed (of {s.get('feeds_planned', 0)} due, "
-                 f"{s.get('feeds_configured', 0)} configured)")
+    if s.failure:
+        lines.append(f"  ✗ failed in {s.failure['stage']}: {s.failure['reason']}")
+    lines += isolation.bug_lines(s.bugs or [])
+    failed = s.feed_errors or []
+    lines.append(f"feeds: {s.feeds_ok or 0} ok, {s.feeds_not_modified or 0} not modified, "
+                 f"{s.feeds_failed or 0} failed (of {s.feeds_planned or 0} due, "
+                 f"{s.feeds_configured or 0} configured)")
     for err in failed:
         lines.append(f"  ✗ {err['feed']}: [{err['class']}] {err['error']}")
     for feed in store.feeds_failing_since(conn, topic.name, datetime.now(timezone.utc) - FAILING_LONG):
         lines.append(f"  ✗✗ {feed['name']} failing since {feed['failing_since']:%Y-%m-%d %H:%M} UTC "
                      f"({feed['consecutive_failures']} failures; next try {feed['next_fetch_after']:%Y-%m-%d %H:%M} UTC)")
-    for warn in s.get("feed_warnings", []):
+    for warn in s.feed_warnings or []:
         lines.append(f"  ! {warn['feed']}: {warn['warning']}")
-    lines.append(f"entries: {s.get('entries_seen', 0)} seen: {s.get('entries_relevant', 0)} relevant, "
-                 f"{s.get('entries_irrelevant', 0)} not relevant to the topic, "
-                 f"{s.get('entries_unusable', 0)} unusable (quarantined)")
+    lines.append(f"entries: {s.entries_seen or 0} seen: {s.entries_relevant or 0} relevant, "
+                 f"{s.entries_irrelevant or 0} not relevant to the topic, "
+                 f"{s.entries_unusable or 0} unusable (quarantined)")
     lines += ledger_lines(s)
-    lines.append(f"seeds: {s.get('seeds_total', 0)} in corpus ({s.get('seeds_inserted', 0)} stored this run)")
-    lines.append(f"duplicates: {s.get('duplicates', 0)} {s.get('duplicates_by_layer', {})}")
-    for dup in s.get("duplicate_details", []):
+    lines.append(f"seeds: {s.seeds_total or 0} in corpus ({s.seeds_inserted or 0} stored this run)")
+    lines.append(f"duplicates: {s.duplicates or 0} {s.duplicates_by_layer or {}}")
+    for dup in s.duplicate_details or []:
         how = dup["layer"] if not dup.get("rule") else f"{dup['layer']}: {dup['rule']} {dup['similarity']:.2f}"
         lines.append(f"  = {dup['title'][:70]} · {dup['url']}\n      [{how}] duplicates {dup['of']}")
-    quarantined = quarantine_store.quarantine_of_run(conn, run["id"])
+    quarantined = quarantine.quarantine_of_run(conn, run["id"])
     lines.append(f"quarantined: {len(quarantined)}")
     for q in quarantined:
         mark = "⚠ bug" if q["reason_class"] == "bug" else "⊘"
         lines.append(f"  {mark} [{q['stage']}] {q['item_key']}: {q['reason']}")
-    for q in quarantine_store.resolved_in_run(conn, run["id"]):
+    for q in quarantine.resolved_in_run(conn, run["id"]):
         lines.append(f"  ✓ resolved: {q['item_key']} (refused since run {q['first_run_id']}: "
                      f"{q['reason'][:80]}) loaded now as article {q['resolved_by_article_id']}")
     counts = store.loaded_counts_of_run(conn, run["id"])
@@ -71,9 +72,9 @@ def run_summary(conn: psycopg.Connection, topic: Topic, run_id: str | None = Non
     return "\n".join(lines)
 
 
-def claims_time_lines(stats: dict, durations: dict) -> list[str]:
+def claims_time_lines(stats: RunStats, durations: dict) -> list[str]:
     """Where the claims assessment's time went (newswatch.claims.timing), and its share of the load."""
-    parts = stats.get("claims_parts")
+    parts = stats.claims_parts
     if not parts:
         return []
     claims_s, load_s = durations.get("claims", 0.0), durations.get("load", 0.0)
@@ -83,12 +84,12 @@ def claims_time_lines(stats: dict, durations: dict) -> list[str]:
             f"{parts.get('texts_embedded', 0)} texts embedded, {parts.get('texts_cached', 0)} from the cache"]
 
 
-def ledger_lines(stats: dict) -> list[str]:
+def ledger_lines(stats: RunStats) -> list[str]:
     """Per feed: seen = not relevant + quarantined + duplicates + loaded (newswatch.quality.accounting)."""
-    feeds = stats.get("feeds_ledger") or {}
+    feeds = stats.feeds_ledger or {}
     if not feeds:
         return []
-    problems = (stats.get("accounting") or {}).get("problems") or []
+    problems = (stats.accounting or {}).get("problems") or []
     lines = [f"entry accounting: {'every entry in one bucket' if not problems else 'COUNTS DO NOT ADD UP'} "
              "(seen = not relevant + quarantined + duplicates + loaded)"]
     for url, c in feeds.items():
@@ -114,14 +115,14 @@ def validation_lines(conn: psycopg.Connection, run: int) -> list[str]:
     return lines
 
 
-def novelty_lines(conn: psycopg.Connection, run: int, stats: dict) -> list[str]:
+def novelty_lines(conn: psycopg.Connection, run: int, stats: RunStats) -> list[str]:
     """Which new articles are new developments (in the digest) and why the others are not."""
     rows = store.novelty_of_run(conn, run)
     if not rows:
         return []
     new = [r for r in rows if r["is_new_development"]]
-    lines = [f"new developments: {len(new)} of {len(rows)} new articles ({stats.get('new_stories', 0)} new "
-             f"stories; {stats.get('claims_new', 0)} new claims of {stats.get('claims_extracted', 0)})"]
+    lines = [f"new developments: {len(new)} of {len(rows)} new articles ({stats.new_stories or 0} new "
+             f"stories; {stats.claims_new or 0} new claims of {stats.claims_extracted or 0})"]
     for row in rows:
         novelty = row["novelty"] or {}
         mark = "★" if row["is_new_development"] else "○ not alerted:"

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import psycopg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine
 
+from newswatch import paths
 from newswatch.store.db import check_encoding, database_url
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = paths.MIGRATIONS
 
 
 def _alembic_config() -> Config:

@@ -13,10 +13,10 @@ import unicodedata
 import regex
 
 NUKTA = "\u093c"
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-_DEVANAGARI_DIGITS = {ord("०") + i: str(i) for i in range(10)}
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+DEVANAGARI_DIGITS = {ord("०") + i: str(i) for i in range(10)}
 # A word: letters/digits plus the combining marks that belong to them (matras, virama, anusvara).
-_TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
+TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
 _SPACE = regex.compile(r"\s+")
 
 
@@ -30,13 +30,13 @@ def normalize_text(text: str) -> str:
     """Canonical form for comparing: NFC, nukta folded, no zero-width chars, ASCII digits,
     case-folded, single spaces. Punctuation (danda included) is kept; see `tokens`."""
     text = unicodedata.normalize("NFC", text)
-    text = fold_nukta(text).translate(_ZERO_WIDTH).translate(_DEVANAGARI_DIGITS)
+    text = fold_nukta(text).translate(ZERO_WIDTH).translate(DEVANAGARI_DIGITS)
     return _SPACE.sub(" ", text).strip().casefold()
 
 
 def tokens(text: str) -> list[str]:
     """Words of the normalised text; danda, double danda and all other punctuation drop out."""
-    return _TOKEN.findall(normalize_text(text))
+    return TOKEN.findall(normalize_text(text))
 
 
 def content_hash(text: str) -> str:
