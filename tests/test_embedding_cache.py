@@ -13,10 +13,10 @@ from newswatch.claims.representation import embedder_for
 from newswatch.claims.vectors import Vectors, cache_key, embed_form
 from newswatch.config import load_topic
 from newswatch.extract.article import extract_article
-from newswatch.store.migrate import migrate
 from newswatch.records import Article
 from newswatch.seeds import load_topic_seeds
 from newswatch.store import insert_article
+from newswatch.store.migrate import migrate
 from newswatch.text.normalize import content_hash
 
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
