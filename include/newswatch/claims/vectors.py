@@ -23,6 +23,7 @@ import numpy as np
 import psycopg
 
 from newswatch.claims.representation import Embedder
+from newswatch.store import embeddings
 from newswatch.text.normalize import NUKTA
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -84,20 +85,13 @@ class Vectors:
 
     def _read(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
         dim = self.embedder.dim
-        with self.conn.cursor(binary=True) as cur:
-            cur.execute("SELECT sha, vector FROM embedding_cache WHERE embedder = %s AND sha = ANY(%s)",
-                        (self.embedder.name, keys))
-            rows = cur.fetchall()
         found = {}
-        for sha, blob in rows:
+        for sha, blob in embeddings.cached_vectors(self.conn, self.embedder.name, keys):
             vector = np.frombuffer(blob, dtype="<f4")
             if vector.shape == (dim,):  # a row of another dimension is not this model's: embed again
-                found[bytes(sha)] = vector.astype(np.float32)
+                found[sha] = vector.astype(np.float32)
         return found
 
     def _write(self, keys: list[bytes], vectors: np.ndarray) -> None:
         blobs = [np.ascontiguousarray(v, dtype="<f4").tobytes() for v in vectors]
-        self.conn.execute(
-            """INSERT INTO embedding_cache (embedder, sha, vector)
-               SELECT %s, s.sha, s.vector FROM unnest(%s::bytea[], %s::bytea[]) AS s(sha, vector)
-               ON CONFLICT DO NOTHING""", (self.embedder.name, keys, blobs))
+        embeddings.cache_vectors(self.conn, self.embedder.name, keys, blobs)
