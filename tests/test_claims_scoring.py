@@ -102,6 +102,22 @@ def test_the_topics_own_names_are_no_evidence_of_a_match():
     assert scoring.word_overlap(english, other, {}, 1.0, BACKGROUND)[0] == 0.0
 
 
+def test_the_background_weight_counts_the_topics_names_partly():
+    """The shipped weight is the one bench/claims_fit.py chose on the tune split; any weight
+    between leaving the names out (0) and counting them like any word (1) gives a containment
+    between the two, and a weight of 1 is no background at all."""
+    assert BACKGROUND.weight == scoring.shipped_weights().background
+    english = scoring.Side("Russia and North Korea signed a new treaty on drones.", "en", None, facts("x", "en"))
+    other = scoring.Side("Russia and North Korea signed a deal on artillery shells.", "en", None, facts("x", "en"))
+    out, half, full = (scoring.word_overlap(english, other, {}, 1.0, scoring.background_of(TOPIC, w))[0]
+                       for w in (0.0, 0.5, 1.0))
+    assert out < half < full == scoring.word_overlap(english, other, {}, 1.0)[0]
+    hi = scoring.Side("पुतिन ने कहा कि किम जोंग उन प्योंगयांग लौटेंगे।", "hi", None, facts("x", "hi"))
+    en = scoring.Side("Putin told Kim Jong Un that Shoigu will visit Pyongyang.", "en", None, facts("x", "en"))
+    met = [scoring.names_met(hi, en, scoring.background_of(TOPIC, w)) for w in (0.0, 0.5, 1.0)]
+    assert met[0] == 0.0 < met[1] < met[2] < 1.0  # Shoigu is not met
+
+
 def test_the_rarest_word_only_one_side_says_marks_another_claim_in_the_same_frame():
     """"Three soldiers were wounded" / "three bridges were destroyed": each side's rarest word is
     its own; a restatement's rarest words are shared."""
