@@ -128,3 +128,16 @@ def test_the_rarest_word_only_one_side_says_marks_another_claim_in_the_same_fram
     again = side("In the attack three soldiers were wounded, the army said.")
     assert scoring.rarest_unmatched(soldiers, bridges, idf, 4.0) > 0.5
     assert scoring.rarest_unmatched(soldiers, again, idf, 4.0) == 0.0
+
+
+@pytest.mark.parametrize("pair_id", ["n1", "n2", "d2", "d3"])
+def test_a_changed_number_or_a_denial_on_a_tight_match_never_restates(pair_id, extractor):
+    """Whatever P(agree) the weights give a changed number or a denial word, a tight match
+    carrying one is no restatement: not even with a same_threshold low enough to let it pass."""
+    a, b, cosine = _sides(PAIRS[pair_id], extractor)
+    known = Known(a.sentence, a.speaker, a.language, None, article_id=1)
+    claim = extractor.claim(b.sentence, b.language, speaker=b.speaker, cue="test")
+    lenient = TOPIC.claims.model_copy(update={"same_threshold": 0.0})
+    verdict = judge(claim, [(cosine, known)], lenient, background=BACKGROUND)
+    assert verdict.change.numbers or verdict.change.denial
+    assert verdict.category == PAIRS[pair_id]["category"], (verdict.similarity, verdict.same)
