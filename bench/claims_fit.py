@@ -34,6 +34,8 @@ OUT = ROOT / "include" / "newswatch" / "claims" / "data" / "scoring.json"
 SAME_KINDS = {"restatement", "paraphrase", "translation", "confirms"}
 CHANGED_KINDS = {"changed_number", "denial", "modality"}
 L2_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BACKGROUND_GRID = (0.0, 0.1, 0.25, 0.5, 0.75, 1.0)  # how much the topic's own names count (scoring.Background)
+SAME_THRESHOLD = 0.3  # the topic's claims.same_threshold, for the cross-validated F1
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -88,7 +90,7 @@ def balanced(groups: list[str], y: np.ndarray) -> np.ndarray:
 
 
 def choose_l2(x: np.ndarray, y: np.ndarray, w: np.ndarray, gates: dict[int, int] | None = None,
-              folds: int = 5, seed: int = 12) -> float:
+              folds: int = 5, seed: int = 12, quiet: bool = False) -> float:
     order = np.random.default_rng(seed).permutation(len(y))
     fold_of = np.empty(len(y), dtype=int)
     fold_of[order] = np.arange(len(y)) % folds
@@ -101,7 +103,8 @@ def choose_l2(x: np.ndarray, y: np.ndarray, w: np.ndarray, gates: dict[int, int]
             p = np.clip(sigmoid(x[test] @ weights + bias), 1e-6, 1 - 1e-6)
             loss -= (w[test] * (y[test] * np.log(p) + (1 - y[test]) * np.log(1 - p))).sum()
         losses[l2] = loss / w.sum()
-    print("l2 cross-validated log-loss:", {k: round(v, 4) for k, v in losses.items()}, file=sys.stderr)
+    if not quiet:
+        print("l2 cross-validated log-loss:", {k: round(v, 4) for k, v in losses.items()}, file=sys.stderr)
     return min(losses, key=losses.get)
 
 
@@ -142,6 +145,77 @@ def tune_features(embedder_spec: str | None = None):
     return topic, tune, sides, cosines
 
 
+def fit_models(xm: np.ndarray, xa: np.ndarray, matched: np.ndarray, same: np.ndarray, kinds: list[str],
+               quiet: bool = False) -> dict:
+    """The match and agree regressions on these rows: {"match": {...}, "agree": {...}} as
+    scoring.json writes them (the L2 strength of each chosen by 5-fold CV on the rows given)."""
+    from newswatch.claims import scoring
+
+    out = {}
+    for name, x, y, rows, names in (("match", xm, matched, np.ones(len(kinds), bool), scoring.MATCH_FEATURES),
+                                    ("agree", xa, same, matched.astype(bool), scoring.AGREE_FEATURES)):
+        groups = [k for k, r in zip(kinds, rows) if r]
+        w = balanced(groups, y[rows])
+        gates = ({names.index(f"cos_{k}"): names.index(k) for k in scoring.PAIR_KINDS} if name == "match" else None)
+        l2 = choose_l2(x[rows], y[rows], w, gates, quiet=quiet)
+        coef, bias = fit_logistic(x[rows], y[rows], w, l2, gates)
+        if name == "agree":  # a changed fact never makes agreement likelier: such weights are 0
+            keep = np.ones(len(names), bool)
+            while (coef[keep] > 0).any():
+                keep &= ~(coef > 0)
+                sub, bias = fit_logistic(x[rows][:, keep], y[rows], w, l2)
+                coef = np.zeros(len(names))
+                coef[keep] = sub
+        out[name] = {"weights": {n: round(float(v), 4) for n, v in zip(names, coef)}, "bias": round(bias, 4),
+                     "l2": l2, "pairs": int(rows.sum())}
+    return out
+
+
+def design(sides, cosines, weights, background) -> tuple[np.ndarray, np.ndarray]:
+    """The match and agree feature rows of the pairs with this background."""
+    from newswatch.claims import scoring
+
+    xm = np.vstack([scoring.match_features(c, a, b, scoring.same_source(a.speaker, b.speaker), weights, background)
+                    for c, (a, b) in zip(cosines, sides)])
+    close = [scoring.closeness(a, b, x) for (a, b), x in zip(sides, xm)]
+    xa = np.vstack([scoring.agree_features(scoring.score(c, a, b, weights=weights).change, k)
+                    for c, (a, b), k in zip(cosines, sides, close)])
+    return xm, xa
+
+
+def p_same(part: dict, xm: np.ndarray, xa: np.ndarray) -> np.ndarray:
+    from newswatch.claims import scoring
+
+    def prob(model: dict, names, x):
+        return sigmoid(x @ np.asarray([model["weights"][n] for n in names]) + model["bias"])
+    return prob(part["match"], scoring.MATCH_FEATURES, xm) * prob(part["agree"], scoring.AGREE_FEATURES, xa)
+
+
+def cross_validated(xm, xa, matched, same, kinds, folds: int = 5, seed: int = 12) -> dict:
+    """Out-of-fold P(same) of the tune pairs (both models refitted on the other folds): its
+    log-loss (each language pair and label weighing the same), AUC and F1 at SAME_THRESHOLD."""
+    from claims import auc
+
+    order = np.random.default_rng(seed).permutation(len(kinds))
+    fold_of = np.empty(len(kinds), dtype=int)
+    fold_of[order] = np.arange(len(kinds)) % folds
+    prob = np.zeros(len(kinds))
+    for f in range(folds):
+        train, test = fold_of != f, fold_of == f
+        part = fit_models(xm[train], xa[train], matched[train], same[train],
+                          [k for k, t in zip(kinds, train) if t], quiet=True)
+        prob[test] = p_same(part, xm[test], xa[test])
+    w = balanced(kinds, same)
+    p = np.clip(prob, 1e-6, 1 - 1e-6)
+    loss = -(w * (same * np.log(p) + (1 - same) * np.log(1 - p))).sum() / w.sum()
+    pred, lab = prob >= SAME_THRESHOLD, same.astype(bool)
+    tp = int((pred & lab).sum())
+    across = np.asarray([k == "hi-en" for k in kinds])
+    return {"log_loss": round(float(loss), 4), "auc": auc(prob.tolist(), lab.tolist()),
+            "auc_across": auc(prob[across].tolist(), lab[across].tolist()),
+            "f1": round(2 * tp / max(2 * tp + int((pred != lab).sum()), 1), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print, do not write scoring.json")
@@ -155,35 +229,24 @@ def main() -> None:
             "agree": {"weights": dict.fromkeys(scoring.AGREE_FEATURES, 0.0), "bias": 0.0},
             "idf": {"words": idf, "default": default}}
     weights = scoring.Weights.from_dict(base)
-    background = scoring.background_of(topic)
     kinds = [scoring.pair_kind(p["la"], p["lb"]) for p in tune]
     matched = np.asarray([p["kind"] in SAME_KINDS | CHANGED_KINDS for p in tune], dtype=float)
     same = np.asarray([p["kind"] in SAME_KINDS for p in tune], dtype=float)
-    xm = np.vstack([scoring.match_features(c, a, b, scoring.same_source(a.speaker, b.speaker), weights, background)
-                    for c, (a, b) in zip(cosines, sides)])
-    close = [scoring.closeness(a, b, x) for (a, b), x in zip(sides, xm)]
-    xa = np.vstack([scoring.agree_features(scoring.score(c, a, b, weights=weights).change, k)
-                    for c, (a, b), k in zip(cosines, sides, close)])
-    out = dict(base)
-    for name, x, y, rows, names in (("match", xm, matched, np.ones(len(tune), bool), scoring.MATCH_FEATURES),
-                                    ("agree", xa, same, matched.astype(bool), scoring.AGREE_FEATURES)):
-        groups = [k for k, r in zip(kinds, rows) if r]
-        w = balanced(groups, y[rows])
-        gates = ({names.index(f"cos_{k}"): names.index(k) for k in scoring.PAIR_KINDS} if name == "match" else None)
-        l2 = choose_l2(x[rows], y[rows], w, gates)
-        coef, bias = fit_logistic(x[rows], y[rows], w, l2, gates)
-        if name == "agree":  # a changed fact never makes agreement likelier: such weights are 0
-            keep = np.ones(len(names), bool)
-            while (coef[keep] > 0).any():
-                keep &= ~(coef > 0)
-                sub, bias = fit_logistic(x[rows][:, keep], y[rows], w, l2)
-                coef = np.zeros(len(names))
-                coef[keep] = sub
-        out[name] = {"weights": {n: round(float(v), 4) for n, v in zip(names, coef)}, "bias": round(bias, 4),
-                     "l2": l2, "pairs": int(rows.sum())}
-        print(name, out[name], file=sys.stderr)
+    # how much the topic's own names count: the weight whose out-of-fold P(same) has the least log-loss
+    cv = {}
+    for bw in BACKGROUND_GRID:
+        xm, xa = design(sides, cosines, weights, scoring.background_of(topic, bw))
+        cv[bw] = cross_validated(xm, xa, matched, same, kinds)
+        print(f"background weight {bw}: cross-validated {cv[bw]}", file=sys.stderr)
+    chosen = min(cv, key=lambda bw: cv[bw]["log_loss"])
+    background = scoring.background_of(topic, chosen)
+    xm, xa = design(sides, cosines, weights, background)
     out = {"fitted_on": "tests/fixtures/realtext/claims tune split (bench/claims_fit.py)",
-           "embedder": topic.claims.embedder, **out}
+           "embedder": topic.claims.embedder,
+           "background": {"weight": chosen, "cross_validated": {str(k): v for k, v in cv.items()}},
+           **fit_models(xm, xa, matched, same, kinds), "idf": base["idf"]}
+    for name in ("match", "agree"):
+        print(name, out[name], file=sys.stderr)
     fitted = scoring.Weights.from_dict(out)
     scores = [scoring.score(c, a, b, weights=fitted, background=background) for c, (a, b) in zip(cosines, sides)]
     labels = same.astype(bool)

@@ -102,6 +102,22 @@ def test_the_topics_own_names_are_no_evidence_of_a_match():
     assert scoring.word_overlap(english, other, {}, 1.0, BACKGROUND)[0] == 0.0
 
 
+def test_the_background_weight_counts_the_topics_names_partly():
+    """The shipped weight is the one bench/claims_fit.py chose on the tune split; any weight
+    between leaving the names out (0) and counting them like any word (1) gives a containment
+    between the two, and a weight of 1 is no background at all."""
+    assert BACKGROUND.weight == scoring.shipped_weights().background
+    english = scoring.Side("Russia and North Korea signed a new treaty on drones.", "en", None, facts("x", "en"))
+    other = scoring.Side("Russia and North Korea signed a deal on artillery shells.", "en", None, facts("x", "en"))
+    out, half, full = (scoring.word_overlap(english, other, {}, 1.0, scoring.background_of(TOPIC, w))[0]
+                       for w in (0.0, 0.5, 1.0))
+    assert out < half < full == scoring.word_overlap(english, other, {}, 1.0)[0]
+    hi = scoring.Side("पुतिन ने कहा कि किम जोंग उन प्योंगयांग लौटेंगे।", "hi", None, facts("x", "hi"))
+    en = scoring.Side("Putin told Kim Jong Un that Shoigu will visit Pyongyang.", "en", None, facts("x", "en"))
+    met = [scoring.names_met(hi, en, scoring.background_of(TOPIC, w)) for w in (0.0, 0.5, 1.0)]
+    assert met[0] == 0.0 < met[1] < met[2] < 1.0  # Shoigu is not met
+
+
 def test_the_rarest_word_only_one_side_says_marks_another_claim_in_the_same_frame():
     """"Three soldiers were wounded" / "three bridges were destroyed": each side's rarest word is
     its own; a restatement's rarest words are shared."""
@@ -112,3 +128,16 @@ def test_the_rarest_word_only_one_side_says_marks_another_claim_in_the_same_fram
     again = side("In the attack three soldiers were wounded, the army said.")
     assert scoring.rarest_unmatched(soldiers, bridges, idf, 4.0) > 0.5
     assert scoring.rarest_unmatched(soldiers, again, idf, 4.0) == 0.0
+
+
+@pytest.mark.parametrize("pair_id", ["n1", "n2", "d2", "d3"])
+def test_a_changed_number_or_a_denial_on_a_tight_match_never_restates(pair_id, extractor):
+    """Whatever P(agree) the weights give a changed number or a denial word, a tight match
+    carrying one is no restatement: not even with a same_threshold low enough to let it pass."""
+    a, b, cosine = _sides(PAIRS[pair_id], extractor)
+    known = Known(a.sentence, a.speaker, a.language, None, article_id=1)
+    claim = extractor.claim(b.sentence, b.language, speaker=b.speaker, cue="test")
+    lenient = TOPIC.claims.model_copy(update={"same_threshold": 0.0})
+    verdict = judge(claim, [(cosine, known)], lenient, background=BACKGROUND)
+    assert verdict.change.numbers or verdict.change.denial
+    assert verdict.category == PAIRS[pair_id]["category"], (verdict.similarity, verdict.same)

@@ -123,3 +123,15 @@ def test_a_role_without_a_name_is_an_unknown_speaker_not_another_source(a, b, sa
 def test_due_to_a_cause_is_no_plan():
     assert not facts("Flights were cancelled due to the storm, officials said.", "en").modal
     assert facts("The minister is due to arrive in Moscow on Monday.", "en").modal
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_contractions_with_either_apostrophe_are_read(apostrophe):
+    """News copy writes wasn’t / we’ll with a typographic apostrophe, which splits the word in two:
+    the negation and the future are read all the same."""
+    assert facts(f"The group wasn{apostrophe}t yet defeated, he said.", "en").negated
+    assert facts(f"They don{apostrophe}t agree.", "en").negated
+    assert facts(f"We{apostrophe}ll send more troops.", "en").modal
+    assert not facts("The group was defeated, he said.", "en").negated
+    change = compare(facts("ISIS was defeated in Syria.", "en"), facts("ISIS wasn\u2019t defeated in Syria.", "en"))
+    assert change.polarity

@@ -9,6 +9,8 @@ probability of the same proposition):
 - a matching candidate says the same (P(same) >= same_threshold): **restates** when its speaker
   is the same or unknown, **confirms** (the first such known claim) when every one of them was
   said by another named source;
+- a changed number or a denial word on a tight match (below) never says the same, whatever its
+  P(same);
 - else the nearest matching candidate whose facts changed, when the match is tight (P(match) >=
   TIGHT_MATCH, or the wording within a language nearly the same, closeness >= TIGHT_WORDING):
   **contradicts** for a denial or an antonymous predicate, **update** for a number or a
@@ -58,8 +60,9 @@ def judge(claim: Claim, candidates: list[tuple[float, object]], settings: ClaimS
     matching = [s for s in scored if s[0].match >= settings.new_threshold]
     if not matching:
         return _verdict(NEW, best, matched=False)
-    agreeing = [s for s in matching if s[0].same >= settings.same_threshold]
-    differing = [s for s in matching if s[0].same < settings.same_threshold and _changed(s[0])]
+    agrees = {id(s): s[0].same >= settings.same_threshold and not _dominates(s[0]) for s in matching}
+    agreeing = [s for s in matching if agrees[id(s)]]
+    differing = [s for s in matching if not agrees[id(s)] and _changed(s[0])]
     if agreeing and differing:
         top = max(s[0].match for s in differing)
         agreeing = [s for s in agreeing if s[0].match >= top - AGREE_SLACK]
@@ -84,6 +87,12 @@ def _changed(s: Score) -> bool:
     if not change.conflicts:
         return False
     return s.match >= TIGHT_MATCH or (not s.across and s.close >= TIGHT_WORDING)
+
+
+def _dominates(s: Score) -> bool:
+    """A changed number or a denial word on a tight match is never a restatement, whatever
+    P(agree) the fitted weights give it (they give it little: see scoring.json)."""
+    return bool(s.change.numbers or s.change.denial) and _changed(s)
 
 
 def _contradicts(s: Score) -> bool:

@@ -91,26 +91,34 @@ def stem(word: str, language: str) -> str:
 @dataclass(frozen=True)
 class Background:
     """The stems of the words every claim of a topic says (the terms of its required keyword
-    groups: the two countries, their leaders and capitals, in both scripts). Sharing them is no
-    evidence that two claims say one thing; containment and names leave them out."""
+    groups: the two countries, their leaders and capitals, in both scripts). Sharing them is
+    weak evidence that two claims say one thing: containment, names met and the rarest
+    unmatched word weigh them by `weight` (scoring.json's `background.weight`, chosen on the
+    tune split by bench/claims_fit.py; 0 would leave them out, 1 count them like any word)."""
 
     stems: frozenset[str] = frozenset()
+    weight: float = 1.0
 
     def __contains__(self, word_stem: str) -> bool:
         return word_stem in self.stems
+
+    def of(self, word_stem: str) -> float:
+        """How much a word counts: `weight` for a background word, else 1."""
+        return self.weight if word_stem in self.stems else 1.0
 
 
 NO_BACKGROUND = Background()
 
 
-def background_of(topic) -> Background:
-    """A topic's background: the stems of its required groups' terms, per language."""
+def background_of(topic, weight: float | None = None) -> Background:
+    """A topic's background: the stems of its required groups' terms, per language, weighed by
+    `weight` (default: the shipped weights' background weight)."""
     found: set[str] = set()
     for group in topic.keyword_groups:
         if group.required:
             for language, terms in (("hi", group.terms.hi), ("en", group.terms.en)):
                 found.update(stem(w, language) for t in terms for w in tokens(normalize_text(t)))
-    return Background(frozenset(found))
+    return Background(frozenset(found), shipped_weights().background if weight is None else weight)
 
 
 def content_words(text: str, language: str) -> tuple[str, ...]:
@@ -123,11 +131,15 @@ def content_words(text: str, language: str) -> tuple[str, ...]:
 _NAME = regex.compile(r"(?<![.!?]\s)(?<!^)\b\p{Lu}[\p{Ll}\p{Lu}'-]+")
 
 
-def _names(text: str, background: Background = NO_BACKGROUND) -> set[str]:
-    """Skeletons of the capitalised Latin words of a text not opening it (names, mostly), but
-    the topic's own names."""
-    return {s for w in _NAME.findall(text) for t in tokens(w)
-            if len(s := skeleton(t)) >= 2 and stem(t, "en") not in background}
+def _names(text: str, background: Background = NO_BACKGROUND) -> dict[str, float]:
+    """Skeletons of the capitalised Latin words of a text not opening it (names, mostly), each
+    with what meeting it counts (a topic's own name: the background weight)."""
+    out: dict[str, float] = {}
+    for w in _NAME.findall(text):
+        for t in tokens(w):
+            if len(s := skeleton(t)) >= 2:
+                out[s] = max(out.get(s, 0.0), background.of(stem(t, "en")))
+    return out
 
 
 @dataclass(frozen=True)
@@ -146,13 +158,15 @@ class Weights:
     agree: Model
     idf: dict[str, float]
     idf_default: float
+    background: float = 1.0  # how much the topic's own names count (Background.weight)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Weights":
         def model(part: dict, names: tuple[str, ...]) -> Model:
             return Model(np.asarray([part["weights"][n] for n in names], dtype=float), float(part["bias"]))
         return cls(model(data["match"], MATCH_FEATURES), model(data["agree"], AGREE_FEATURES),
-                   dict(data["idf"]["words"]), float(data["idf"]["default"]))
+                   dict(data["idf"]["words"]), float(data["idf"]["default"]),
+                   float(data.get("background", {}).get("weight", 1.0)))
 
 
 @cache
@@ -161,8 +175,8 @@ def shipped_weights() -> Weights:
     return Weights.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def _idf(words, idf: dict[str, float], default: float) -> float:
-    return sum(idf.get(w, default) for w in words)
+def _idf(words, idf: dict[str, float], default: float, background: Background = NO_BACKGROUND) -> float:
+    return sum(idf.get(w, default) * background.of(w) for w in words)
 
 
 @lru_cache(maxsize=65536)
@@ -175,24 +189,24 @@ def _words(text: str, language: str) -> tuple[tuple[str, ...], frozenset[str]]:
 def word_overlap(a: Side, b: Side, idf: dict[str, float], default: float,
                  background: Background = NO_BACKGROUND) -> tuple[float, float]:
     """(containment, unshared): the IDF mass of the words both say over the smaller side's, and
-    the share of the IDF mass of the words only one side says, the topic's background words
-    left out. Across scripts a word is met by its consonant skeleton; only the Latin side's
-    words are weighed (the other's are unknown)."""
+    the share of the IDF mass of the words only one side says, a background word's IDF weighed
+    by `Background.weight` (at 0 left out). Across scripts a word is met by its consonant
+    skeleton; only the Latin side's words are weighed (the other's are unknown)."""
     wa, sa = _words(content(a), a.language)
     wb, sb = _words(content(b), b.language)
-    wa = tuple(w for w in wa if w not in background)
-    wb = tuple(w for w in wb if w not in background)
+    wa = tuple(w for w in wa if background.of(w) > 0)
+    wb = tuple(w for w in wb if background.of(w) > 0)
     if not wa or not wb:
         return 0.0, 1.0
     if (a.language == "hi") == (b.language == "hi"):
         shared = set(wa) & set(wb)
-        total_a, total_b = _idf(wa, idf, default), _idf(wb, idf, default)
-        both = _idf(shared, idf, default)
+        total_a, total_b = _idf(wa, idf, default, background), _idf(wb, idf, default, background)
+        both = _idf(shared, idf, default, background)
         union = total_a + total_b - both
         return both / max(min(total_a, total_b), 1e-9), 1.0 - both / max(union, 1e-9)
     latin, other = (wa, sb) if b.language == "hi" else (wb, sa)
-    total = _idf(latin, idf, default)
-    met = _idf([w for w in latin if skeleton(w) in other], idf, default)
+    total = _idf(latin, idf, default, background)
+    met = _idf([w for w in latin if skeleton(w) in other], idf, default, background)
     return met / max(total, 1e-9), 1.0 - met / max(total, 1e-9)
 
 
@@ -201,27 +215,31 @@ def rarest_unmatched(a: Side, b: Side, idf: dict[str, float], default: float,
     """Same frame, other content ("three soldiers were wounded" / "three bridges were
     destroyed"): the IDF of the rarest word each side says and the other does not, the smaller
     of the two, over the largest IDF (within a language; across scripts the Latin side's rarest
-    word whose skeleton the other side does not write)."""
+    word whose skeleton the other side does not write). A background word's IDF counts
+    `Background.weight` (a topic name one side leaves out says little)."""
     wa, sa = _words(content(a), a.language)
     wb, sb = _words(content(b), b.language)
-    wa = [w for w in wa if w not in background]
-    wb = [w for w in wb if w not in background]
+
+    def rarity(w: str) -> float:
+        return idf.get(w, default) * background.of(w)
+
     if (a.language == "hi") == (b.language == "hi"):
         only_a, only_b = set(wa) - set(wb), set(wb) - set(wa)
         if not only_a or not only_b:
             return 0.0
-        shared = max((idf.get(w, default) for w in set(wa) & set(wb)), default=0.0)
-        own = min(max(idf.get(w, default) for w in only_a), max(idf.get(w, default) for w in only_b))
+        shared = max((rarity(w) for w in set(wa) & set(wb)), default=0.0)
+        own = min(max(rarity(w) for w in only_a), max(rarity(w) for w in only_b))
         return max(own - shared, 0.0) / default
     latin, other = (wa, sb) if b.language == "hi" else (wb, sa)
     unmet = [w for w in latin if skeleton(w) not in other]
-    return max((idf.get(w, default) for w in unmet), default=0.0) / default
+    return max((rarity(w) for w in unmet), default=0.0) / default
 
 
 def names_met(a: Side, b: Side, background: Background = NO_BACKGROUND) -> float:
-    """Across scripts, the share of the Latin side's names whose skeleton the other side writes
-    ("Lavrov" in "लावरोव ने कहा"), the topic's own names left out (every claim of a Russia–North
-    Korea topic names Kim or Putin); within a language 0 (containment counts names already)."""
+    """Across scripts, the weighted share of the Latin side's names whose skeleton the other
+    side writes ("Lavrov" in "लावरोव ने कहा"), a topic's own name weighing `Background.weight`
+    (every claim of a Russia–North Korea topic names Kim or Putin; at 0 left out); within a
+    language 0 (containment counts names already)."""
     if (a.language == "hi") == (b.language == "hi"):
         return 0.0
     latin, other = (a, b) if b.language == "hi" else (b, a)
@@ -229,7 +247,7 @@ def names_met(a: Side, b: Side, background: Background = NO_BACKGROUND) -> float
     if not names:
         return 0.0
     skeletons = _words(content(other), other.language)[1]
-    return sum(n in skeletons for n in names) / len(names)
+    return sum(k for n, k in names.items() if n in skeletons) / max(sum(names.values()), 1e-9)
 
 
 def content(side: Side) -> str:
