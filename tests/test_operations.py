@@ -219,23 +219,31 @@ def test_two_nights_digests_have_different_subjects():
 
 # --- make airflow ----------------------------------------------------------------------------
 
-def test_make_airflow_serves_the_api_on_loopback_unless_told_otherwise(tmp_path):
-    """`make airflow` with a stand-in `airflow` that reports what it was started with; the real
-    Airflow reads the same setting as its API server's host."""
+def test_make_airflow_serves_the_api_on_loopback_unless_told_otherwise(tmp_path, db_url):
+    """`make airflow` (newswatch.demo_airflow: the sample site, then `airflow standalone`) with a
+    stand-in `airflow` first on the PATH that reports what it was started with; the real Airflow
+    reads the same setting as its API server's host."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "airflow"
     fake.write_text("#!/bin/sh\necho \"args=$* host=$AIRFLOW__API__HOST\"\n")
     fake.chmod(0o755)
+    python = bin_dir / "python"  # the venv's interpreter, under the BIN the Makefile is given
+    python.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+    python.chmod(0o755)
     home = tmp_path / "airflow"
     home.mkdir()
     (home / "airflow.db").touch()
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NEWSWATCH_DEMO_TRIGGER": "0",
+           "NEWSWATCH_DATABASE_URL": db_url}
     # -o: take the venv and Airflow's database as made (this test is about the command line only)
     base = ["make", "-C", str(ROOT), "-o", ".venv/.installed", "-o", f"{home}/airflow.db", "airflow",
             f"BIN={bin_dir}", f"AIRFLOW_HOME={home}"]
-    default = subprocess.run(base, capture_output=True, text=True, timeout=60)
+    default = subprocess.run(base, capture_output=True, text=True, timeout=120, env=env)
     assert "args=standalone host=127.0.0.1" in default.stdout, default.stdout + default.stderr
-    chosen = subprocess.run([*base, "NEWSWATCH_AIRFLOW_HOST=0.0.0.0"], capture_output=True, text=True, timeout=60)
+    assert "sample site at http://127.0.0.1:" in default.stdout  # the demo topic's site, served offline
+    chosen = subprocess.run([*base, "NEWSWATCH_AIRFLOW_HOST=0.0.0.0"], capture_output=True, text=True, timeout=120,
+                            env=env)
     assert "host=0.0.0.0" in chosen.stdout
     real = subprocess.run([str(Path(sys.executable).parent / "airflow"), "config", "get-value", "api", "host"],
                           capture_output=True, text=True, env={**os.environ, "AIRFLOW__API__HOST": "127.0.0.1"},

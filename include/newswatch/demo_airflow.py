@@ -30,7 +30,8 @@ DEMO_DAG = "newswatch__demo"
 
 
 def _airflow() -> str:
-    return shutil.which("airflow", path=str(Path(sys.executable).parent)) or "airflow"
+    # the PATH's first (the Makefile puts the venv's bin first), else the one beside this interpreter
+    return shutil.which("airflow") or shutil.which("airflow", path=str(Path(sys.executable).parent)) or "airflow"
 
 
 def _trigger_when_parsed(env: dict[str, str], stop: threading.Event, wait_s: float = 300) -> None:
