@@ -4,13 +4,12 @@ splits a Devanagari word."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
-from newswatch.text.normalize import NUKTA
+from newswatch.text.normalize import ZERO_WIDTH, fold_nukta
 
 _NOT_LETTER_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
 _NOT_LETTER_AFTER = r"(?![\p{L}\p{M}\p{N}])"
@@ -22,10 +21,8 @@ _FOLDED: dict[str, str] = {}  # character → its fold; a night folds the same f
 def _fold_char(ch: str) -> str:
     folded = _FOLDED.get(ch)
     if folded is None:
-        if ch in "\u200b\u200c\u200d\u2060\ufeff":
-            folded = ""
-        else:
-            folded = unicodedata.normalize("NFC", unicodedata.normalize("NFD", ch).replace(NUKTA, "")).lower()
+        # text.normalize's nukta fold and zero-width set, one character at a time to keep the map
+        folded = "" if ord(ch) in ZERO_WIDTH else fold_nukta(ch).lower()
         _FOLDED[ch] = folded
     return folded
 
