@@ -11,8 +11,8 @@ import regex
 
 from newswatch.text.normalize import ZERO_WIDTH, fold_nukta
 
-_NOT_LETTER_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
-_NOT_LETTER_AFTER = r"(?![\p{L}\p{M}\p{N}])"
+NOT_LETTER_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
+NOT_LETTER_AFTER = r"(?![\p{L}\p{M}\p{N}])"
 
 
 _FOLDED: dict[str, str] = {}  # character → its fold; a night folds the same few hundred characters
@@ -27,7 +27,7 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
+def fold_with_map(text: str) -> tuple[str, list[int]]:
     """The text NFC'd, nukta-folded and lower-cased, zero-width characters dropped, with the
     index in `text` of every folded character, so that a match maps back to the text as written."""
     out: list[str] = []
@@ -47,17 +47,17 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
 
 
 @lru_cache(maxsize=65536)
-def _fold(text: str) -> str:
-    return _fold_with_map(text)[0]
+def fold(text: str) -> str:
+    return fold_with_map(text)[0]
 
 
-def _words(*phrases: str) -> str:
+def phrase_alternation(*phrases: str) -> str:
     """An alternation of phrases, nukta-folded, longest first, with any run of spaces between words."""
-    alts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
+    alts = sorted({fold(p) for p in phrases}, key=len, reverse=True)
     return "|".join(r"\s+".join(map(regex.escape, a.split())) for a in alts)
 
 
 @dataclass(frozen=True)
-class _Span:
+class Span:
     start: int
     end: int  # in the folded text

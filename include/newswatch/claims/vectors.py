@@ -17,22 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import time
-import unicodedata
 
 import numpy as np
 import psycopg
 
 from newswatch.claims.representation import Embedder
-from newswatch.text.normalize import NUKTA
-
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+from newswatch.store import claims as store_claims
+from newswatch.text.normalize import ZERO_WIDTH, fold_nukta
 
 
 def embed_form(text: str) -> str:
     """What the model is given for `text`: NFC, nukta folded, no zero-width characters, single
     spaces. Case, digits and punctuation are kept (the model reads them)."""
-    text = unicodedata.normalize("NFD", text).replace(NUKTA, "")
-    return " ".join(unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).split())
+    return " ".join(fold_nukta(text).translate(ZERO_WIDTH).split())
 
 
 def cache_key(text: str) -> bytes:
@@ -84,12 +81,8 @@ class Vectors:
 
     def _read(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
         dim = self.embedder.dim
-        with self.conn.cursor(binary=True) as cur:
-            cur.execute("SELECT sha, vector FROM embedding_cache WHERE embedder = %s AND sha = ANY(%s)",
-                        (self.embedder.name, keys))
-            rows = cur.fetchall()
         found = {}
-        for sha, blob in rows:
+        for sha, blob in store_claims.cached_vectors(self.conn, self.embedder.name, keys):
             vector = np.frombuffer(blob, dtype="<f4")
             if vector.shape == (dim,):  # a row of another dimension is not this model's: embed again
                 found[bytes(sha)] = vector.astype(np.float32)
@@ -97,7 +90,4 @@ class Vectors:
 
     def _write(self, keys: list[bytes], vectors: np.ndarray) -> None:
         blobs = [np.ascontiguousarray(v, dtype="<f4").tobytes() for v in vectors]
-        self.conn.execute(
-            """INSERT INTO embedding_cache (embedder, sha, vector)
-               SELECT %s, s.sha, s.vector FROM unnest(%s::bytea[], %s::bytea[]) AS s(sha, vector)
-               ON CONFLICT DO NOTHING""", (self.embedder.name, keys, blobs))
+        store_claims.cache_vectors(self.conn, self.embedder.name, keys, blobs)
