@@ -46,7 +46,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "dedupe"))  # test_dedupe_set
 
 from _common import fresh_database, report  # noqa: E402
 from newswatch.config import DedupeSettings  # noqa: E402

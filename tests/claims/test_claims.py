@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from newswatch.claims import (
     Claim,
     ClaimExtractor,
@@ -25,7 +25,6 @@ from newswatch.claims import (
 from newswatch.config import ClaimSettings, load_topic
 from newswatch.extract.article import extract_article
 
-ROOT = Path(__file__).resolve().parents[1]
 TOPIC_FILE = ROOT / "include" / "topics" / "russia_north_korea.yaml"
 FIXTURE = ROOT / "tests" / "fixtures" / "claims" / "seed_claims.yaml"
 BASE_URL = "http://127.0.0.1:8765"
