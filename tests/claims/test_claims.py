@@ -264,7 +264,7 @@ def test_demo_pages_claims_match_their_labels():
 
 def fingerprint_settings():
     """The older concept-fingerprint measure at the threshold it was tuned for (0.6): what these
-    tests hold it to. Novelty now matches by embeddings (tests/test_claim_categories.py)."""
+    tests hold it to. Novelty now matches by embeddings (tests/claims/test_claim_categories.py)."""
     return topic().claims.model_copy(update={"new_threshold": 0.6})
 
 
