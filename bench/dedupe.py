@@ -21,7 +21,7 @@ Figures (stderr: readable lines; stdout's last line: one JSON object):
   batch_10k_s                 `dedupe.dedupe_articles` on 10,000 new articles (texts; all layers,
                               signatures included) against the largest corpus; `index_10k_s`: then
                               storing them and `dedupe.index_articles` (signatures + binary COPY).
-  labelled_precision/recall   tests/fixtures/dedupe/ through Postgres (tests/test_dedupe_set.py).
+  labelled_precision/recall   tests/fixtures/dedupe/ through Postgres (tests/dedupe/test_dedupe_set.py).
   peak_rss_mb                 this process's peak memory.
 
 Synthetic corpus: filler articles of 120 words drawn (Zipf) from 30,000 made-up Devanagari words;
@@ -46,7 +46,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "dedupe"))  # test_dedupe_set
 
 from _common import fresh_database, report  # noqa: E402
 from newswatch.config import DedupeSettings  # noqa: E402

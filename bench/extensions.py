@@ -9,7 +9,7 @@ assessed for claims; one stored as a duplicate is not. Without the dev set's tex
 and demo pages are used (said in `source`).
 
 True copies: precision and recall of dedupe on its labelled set (tests/fixtures/dedupe/),
-through the same path as tests/test_dedupe_set.py.
+through the same path as tests/dedupe/test_dedupe_set.py.
 
     python bench/extensions.py [--quick]
 
@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "dedupe"))  # test_dedupe_set
 from _common import ROOT, fresh_database, report  # noqa: E402
 
 LEADS = {

@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from conftest import ROOT
 from packaging.specifiers import SpecifierSet
 
-ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 CELERY_FILE = ROOT / "docker-compose.celery.yml"  # the CeleryExecutor layout, layered on COMPOSE_FILE
 DOCKERFILE = ROOT / "Dockerfile"

@@ -1,9 +1,9 @@
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from newswatch.config import TopicConfigError, load_topic
 
-ROOT = Path(__file__).resolve().parents[1]
 TOPIC = ROOT / "include" / "topics" / "russia_north_korea.yaml"
 
 

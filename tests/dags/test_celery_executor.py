@@ -1,7 +1,7 @@
 """The demo topic through Airflow on CeleryExecutor: a real `airflow celery worker`, the
 machine's Redis as broker, Airflow's metadata DB on Postgres (tests/airflow_stack.py).
 
-The result must be the one the in-process run of tests/test_e2e_dag.py (`dag.test()`) gives
+The result must be the one the in-process run of tests/dags/test_e2e_dag.py (`dag.test()`) gives
 on the same sample site: the same articles stored, the same duplicates and stories, the same
 quarantine and feed health, one digest with the same content. And the tasks must really have
 run on the worker: each task instance carries the worker's hostname, its Celery task id is in

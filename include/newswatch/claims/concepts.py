@@ -9,6 +9,7 @@ from functools import lru_cache
 import regex
 
 from newswatch.config import Topic
+from newswatch.text.dates import MONTHS
 from newswatch.text.normalize import normalize_text, tokens
 
 
@@ -33,12 +34,9 @@ _NUMBER_WORDS = _folded_keys({
     "billion": 1_000_000_000,
 })
 # "one"/"एक" is an article and "two"/"दो" mostly "the two countries" (दोनों देश): not counted.
-_MONTHS = _folded_keys({
-    "जनवरी": 1, "फरवरी": 2, "मार्च": 3, "अप्रैल": 4, "मई": 5, "जून": 6, "जुलाई": 7, "अगस्त": 8,
-    "सितंबर": 9, "सितम्बर": 9, "अक्टूबर": 10, "अक्तूबर": 10, "नवंबर": 11, "नवम्बर": 11, "दिसंबर": 12,
-    "दिसम्बर": 12, "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-})
+# text.dates' month table, less "may" (in running English text mostly the verb) and the spelling
+# अप्रेल, which the fingerprints never counted (kept out: issue 13 changes no behaviour).
+_MONTHS = _folded_keys({word: month for word, month in MONTHS.items() if word not in ("may", "अप्रेल")})
 _HI_SUFFIXES = sorted(["ियों", "ियां", "ियाँ", "ाओं", "ाएं", "ाएँ", "ों", "ें", "ीं", "ां", "ी", "े", "ा", "ि"],
                       key=len, reverse=True)
 _EN_SUFFIXES = ["ies", "ed", "es", "s", "e"]  # not -ing: training ≠ train; list -ing forms

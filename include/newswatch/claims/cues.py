@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
-from newswatch.claims.folding import _NOT_LETTER_AFTER, _Span, _words
+from newswatch.claims.folding import NOT_LETTER_AFTER, Span, phrase_alternation
 from newswatch.claims.lexicon import QUOTE_CHARS, Cue, Lexicon, languages, lexicon
 
 
@@ -21,14 +21,14 @@ class CueMatch:
     cue: Cue
 
     @property
-    def span(self) -> _Span:
-        return _Span(self.start, self.end)
+    def span(self) -> Span:
+        return Span(self.start, self.end)
 
 
 _HAS_CONTENT = regex.compile(r"[\p{L}\p{N}]")
 _QUOTE = regex.compile(f"[{regex.escape(QUOTE_CHARS)}]")
-_AGENT = regex.compile(r"(?<![\p{L}\p{M}])(?:ने|द्वारा|की\s+ओर\s+से|की\s+तरफ\s+से)" + _NOT_LETTER_AFTER)
-_KI = regex.compile(r"(?<![\p{L}\p{M}])कि" + _NOT_LETTER_AFTER)
+_AGENT = regex.compile(r"(?<![\p{L}\p{M}])(?:ने|द्वारा|की\s+ओर\s+से|की\s+तरफ\s+से)" + NOT_LETTER_AFTER)
+_KI = regex.compile(r"(?<![\p{L}\p{M}])कि" + NOT_LETTER_AFTER)
 _LOOK_BACK = 80  # characters of context the conditions before a cue look at
 
 
@@ -99,22 +99,22 @@ def cue_language(language: str | None) -> str:
     return language if language in languages() else "en"
 
 
-def _find_cue(folded: str, language: str) -> tuple[str, _Span] | None:
+def _find_cue(folded: str, language: str) -> tuple[str, Span] | None:
     """(cue name, its span) of the sentence's attributing cue, or None."""
     match = pick_cue(cue_matches(folded, cue_language(language)))
     return (match.name, match.span) if match else None
 
 
 # Lines that are never claims: read-more links, follow/subscribe boxes, bylines, datelines.
-_BOILERPLATE = regex.compile(
-    r"^\s*(?:" + _words("ये भी पढ़ें", "यह भी पढ़ें", "ये भी पढ़े", "इसे भी पढ़ें", "और पढ़ें", "फॉलो करें",
+BOILERPLATE = regex.compile(
+    r"^\s*(?:" + phrase_alternation("ये भी पढ़ें", "यह भी पढ़ें", "ये भी पढ़े", "इसे भी पढ़ें", "और पढ़ें", "फॉलो करें",
                          "सब्सक्राइब", "read more", "also read", "subscribe", "follow us", "click here",
                          "date updated", "updated", "advertisement", "विज्ञापन", "share") + r")"
-    + _NOT_LETTER_AFTER, regex.I)
+    + NOT_LETTER_AFTER, regex.I)
 _HEADING_MAX_WORDS = 12
 
 
-def _is_heading(paragraph: str, sentences: list[str]) -> bool:
+def is_heading(paragraph: str, sentences: list[str]) -> bool:
     """A line of one short unpunctuated sentence: a title or crosshead, which restates the body."""
     return (len(sentences) == 1 and paragraph.rstrip()[-1:] not in "।॥|.?!\"”’'"
             and len(paragraph.split()) <= _HEADING_MAX_WORDS)

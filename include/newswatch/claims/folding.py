@@ -4,16 +4,15 @@ splits a Devanagari word."""
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
-from newswatch.text.normalize import NUKTA
+from newswatch.text.normalize import ZERO_WIDTH, fold_nukta
 
-_NOT_LETTER_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
-_NOT_LETTER_AFTER = r"(?![\p{L}\p{M}\p{N}])"
+NOT_LETTER_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
+NOT_LETTER_AFTER = r"(?![\p{L}\p{M}\p{N}])"
 
 
 _FOLDED: dict[str, str] = {}  # character → its fold; a night folds the same few hundred characters
@@ -22,15 +21,13 @@ _FOLDED: dict[str, str] = {}  # character → its fold; a night folds the same f
 def _fold_char(ch: str) -> str:
     folded = _FOLDED.get(ch)
     if folded is None:
-        if ch in "\u200b\u200c\u200d\u2060\ufeff":
-            folded = ""
-        else:
-            folded = unicodedata.normalize("NFC", unicodedata.normalize("NFD", ch).replace(NUKTA, "")).lower()
+        # text.normalize's nukta fold and zero-width set, one character at a time to keep the map
+        folded = "" if ord(ch) in ZERO_WIDTH else fold_nukta(ch).lower()
         _FOLDED[ch] = folded
     return folded
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
+def fold_with_map(text: str) -> tuple[str, list[int]]:
     """The text NFC'd, nukta-folded and lower-cased, zero-width characters dropped, with the
     index in `text` of every folded character, so that a match maps back to the text as written."""
     out: list[str] = []
@@ -50,17 +47,17 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
 
 
 @lru_cache(maxsize=65536)
-def _fold(text: str) -> str:
-    return _fold_with_map(text)[0]
+def fold(text: str) -> str:
+    return fold_with_map(text)[0]
 
 
-def _words(*phrases: str) -> str:
+def phrase_alternation(*phrases: str) -> str:
     """An alternation of phrases, nukta-folded, longest first, with any run of spaces between words."""
-    alts = sorted({_fold(p) for p in phrases}, key=len, reverse=True)
+    alts = sorted({fold(p) for p in phrases}, key=len, reverse=True)
     return "|".join(r"\s+".join(map(regex.escape, a.split())) for a in alts)
 
 
 @dataclass(frozen=True)
-class _Span:
+class Span:
     start: int
     end: int  # in the folded text

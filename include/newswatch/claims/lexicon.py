@@ -11,7 +11,7 @@ from importlib import resources
 import regex
 import yaml
 
-from newswatch.claims.folding import _NOT_LETTER_AFTER, _NOT_LETTER_BEFORE, _fold
+from newswatch.claims.folding import NOT_LETTER_AFTER, NOT_LETTER_BEFORE, fold
 
 QUOTE_CHARS = "\"“”'‘’«»„"
 _MACROS = {
@@ -90,16 +90,16 @@ def _phrase(phrase: str) -> str:
             if part.startswith("{") and part not in _MACROS:
                 raise LexiconError(f"unknown macro {part}")
         return r"\s*".join(_MACROS[p] if p in _MACROS else _phrase(p.strip()) for p in parts)
-    folded = _fold(phrase)
+    folded = fold(phrase)
     body = r"\s+".join(map(regex.escape, folded.split()))
     glued = folded[:1] in "'’" or folded.startswith(("n't", "n’t"))  # "didn't": no boundary before n't
-    before = "" if glued or not regex.match(r"[\p{L}\p{N}]", folded[:1]) else _NOT_LETTER_BEFORE
-    after = _NOT_LETTER_AFTER if regex.search(r"[\p{L}\p{M}\p{N}]$", folded) else ""
+    before = "" if glued or not regex.match(r"[\p{L}\p{N}]", folded[:1]) else NOT_LETTER_BEFORE
+    after = NOT_LETTER_AFTER if regex.search(r"[\p{L}\p{M}\p{N}]$", folded) else ""
     return before + body + after
 
 
 def _alternation(phrases: list[str]) -> str:
-    alts = sorted({str(p) for p in phrases}, key=lambda p: len(_fold(p)), reverse=True)
+    alts = sorted({str(p) for p in phrases}, key=lambda p: len(fold(p)), reverse=True)
     return "|".join(_phrase(p) for p in alts)
 
 
@@ -150,7 +150,7 @@ def _negation(words: list[str] | None, window: int, side: str) -> regex.Pattern[
     if side == "before":  # the negation, then at most `window` words, then the cue
         return regex.compile(neg + rf"(?:\s+{_WORD}){{0,{window}}}\s*$")
     # after the cue: at most `window` words (never कि), then the negation
-    return regex.compile(rf"\s*(?:(?!कि{_NOT_LETTER_AFTER}){_WORD}\s+){{0,{window}}}" + neg)
+    return regex.compile(rf"\s*(?:(?!कि{NOT_LETTER_AFTER}){_WORD}\s+){{0,{window}}}" + neg)
 
 
 def _build(raw: dict, where: str) -> Lexicon:
@@ -159,7 +159,7 @@ def _build(raw: dict, where: str) -> Lexicon:
     for entry in raw.get("cues", []):
         cues.append(_cue(entry, where))
         for form in entry["forms"]:
-            key = " ".join(_fold(str(form)).split())
+            key = " ".join(fold(str(form)).split())
             if key in form_cue:
                 raise LexiconError(f"{where}: form {form!r} is in two cues")
             form_cue[key] = len(cues) - 1
@@ -167,18 +167,18 @@ def _build(raw: dict, where: str) -> Lexicon:
     window = int(negation.get("window", 3))
     sp = raw.get("speakers") or {}
     speakers = SpeakerWords(
-        boundary=frozenset(_fold(w) for w in sp.get("boundary", [])),
-        inner=frozenset(_fold(w) for w in sp.get("inner", [])),
-        not_a_noun=frozenset(_fold(w) for w in sp.get("not_a_noun", [])),
-        pronouns={_fold(k): v for k, v in (sp.get("pronouns") or {}).items()},
-        generic=frozenset(_fold(w) for w in sp.get("generic", [])),
+        boundary=frozenset(fold(w) for w in sp.get("boundary", [])),
+        inner=frozenset(fold(w) for w in sp.get("inner", [])),
+        not_a_noun=frozenset(fold(w) for w in sp.get("not_a_noun", [])),
+        pronouns={fold(k): v for k, v in (sp.get("pronouns") or {}).items()},
+        generic=frozenset(fold(w) for w in sp.get("generic", [])),
         organisation=_compile_words(sp.get("organisation", [])),
         group=_compile_words(sp.get("group", [])),
         person_titles=_compile_words(sp.get("person_titles", [])),
-        vague_heads=frozenset(_fold(w) for w in sp.get("vague_heads", [])),
-        affiliations=frozenset(_fold(w) for w in sp.get("affiliations", [])),
-        references=frozenset(_fold(w) for w in sp.get("references", [])),
-        aliases={_fold(k): _fold(v) for k, v in (sp.get("aliases") or {}).items()})
+        vague_heads=frozenset(fold(w) for w in sp.get("vague_heads", [])),
+        affiliations=frozenset(fold(w) for w in sp.get("affiliations", [])),
+        references=frozenset(fold(w) for w in sp.get("references", [])),
+        aliases={fold(k): fold(v) for k, v in (sp.get("aliases") or {}).items()})
     aux = raw.get("auxiliaries")
     breaks = raw.get("clause_breaks", [])
     return Lexicon(

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import regex
 
-from newswatch.claims.folding import _NOT_LETTER_AFTER, _Span
+from newswatch.claims.folding import NOT_LETTER_AFTER, Span
 from newswatch.claims.lexicon import lexicon
-from newswatch.claims.speakers import _SKIP, _STOP, Actors, _source_like, _tokens, clean, phrase_back
-from newswatch.claims.speakers_en import _sentence_subject
-from newswatch.claims.speakers_hi import _HI_NE, _HI_POSTPOSITIONS, _hindi_tail_trim
+from newswatch.claims.speakers import SKIP, STOP, Actors, clean, folded_tokens, phrase_back, source_like
+from newswatch.claims.speakers_en import sentence_subject
+from newswatch.claims.speakers_hi import HI_NE, HI_POSTPOSITIONS, hindi_tail_trim
 
-_HI_LOCATIVE_NEXT = regex.compile(r"\s+(?:पर|में|तक|से)" + _NOT_LETTER_AFTER)
+_HI_LOCATIVE_NEXT = regex.compile(r"\s+(?:पर|में|तक|से)" + NOT_LETTER_AFTER)
 
 
 def subject_mention(sentence: str, folded: str, where: list[int], language: str, actors: Actors) -> str | None:
@@ -21,20 +21,20 @@ def subject_mention(sentence: str, folded: str, where: list[int], language: str,
     की"): a full mention that a later "इसके अनुसार" or "उन्होंने" refers to."""
     if language == "en":  # "The Institute for Population Studies released a report on Monday."
         lex = lexicon("en")
-        span = _sentence_subject(sentence, folded, where, lex, len(folded))
-        if span is None or not _source_like(folded, span, lex, actors) or span.end - span.start < 4:
+        span = sentence_subject(sentence, folded, where, lex, len(folded))
+        if span is None or not source_like(folded, span, lex, actors) or span.end - span.start < 4:
             return None
         return clean(sentence, folded, where, span, lex).text
     if language != "hi":
         return None
     lex = lexicon("hi")
-    ne = _HI_NE.search(folded)
+    ne = HI_NE.search(folded)
     if not ne:
         return None
     span = phrase_back(folded, ne.start(), lex, oblique=True)
-    if span is None or not _source_like(folded, span, lex, actors):
+    if span is None or not source_like(folded, span, lex, actors):
         return None
-    return clean(sentence, folded, where, _hindi_tail_trim(folded, span), lex).text
+    return clean(sentence, folded, where, hindi_tail_trim(folded, span), lex).text
 
 
 def titled_mention(sentence: str, folded: str, where: list[int], language: str) -> str | None:
@@ -44,10 +44,10 @@ def titled_mention(sentence: str, folded: str, where: list[int], language: str) 
     sp = lex.speakers
     for title in sp.person_titles.finditer(folded):
         name = []
-        for tok, s, e in _tokens(folded, title.end()):
+        for tok, s, e in folded_tokens(folded, title.end()):
             if language == "en" and not sentence[where[s]].isupper():
                 break
-            if tok in sp.boundary or tok in _HI_POSTPOSITIONS or tok in _STOP or tok in _SKIP or len(name) >= 3:
+            if tok in sp.boundary or tok in HI_POSTPOSITIONS or tok in STOP or tok in SKIP or len(name) >= 3:
                 break
             if language == "hi" and _HI_LOCATIVE_NEXT.match(folded, e):
                 break  # "मंत्री राजेश कुमार मंच पर आए": the word before a locative is a place
@@ -56,7 +56,7 @@ def titled_mention(sentence: str, folded: str, where: list[int], language: str) 
             continue
         span = phrase_back(folded, title.end(), lex)
         if span:
-            found = clean(sentence, folded, where, _Span(span.start, name[-1][1]), lex)
+            found = clean(sentence, folded, where, Span(span.start, name[-1][1]), lex)
             if found.text:
                 return found.text
     return None

@@ -317,16 +317,11 @@ def ensure_embeddings(conn: psycopg.Connection, name: str, vectors: Vectors, chu
     when there is nothing to do."""
     embedder, done = vectors.embedder, 0
     while True:
-        rows = conn.execute(
-            """SELECT id, sentence, speaker FROM claims WHERE topic = %s AND embedder IS DISTINCT FROM %s
-               ORDER BY id LIMIT %s""", (name, embedder.name, chunk)).fetchall()
+        rows = store_claims.unembedded_claims(conn, name, embedder.name, chunk)
         if not rows:
             break
         made = vectors.get([content_text(s, sp) for _, s, sp in rows])
-        conn.execute(
-            """UPDATE claims c SET embedding = s.e, embedder = %s
-               FROM unnest(%s::bigint[], %s::bytea[]) AS s(id, e) WHERE c.id = s.id""",
-            (embedder.name, [r[0] for r in rows], [to_bytes(v) for v in made]))
+        store_claims.set_embeddings(conn, embedder.name, [r[0] for r in rows], [to_bytes(v) for v in made])
         done += len(rows)
     if done:
         store_claims.drop_index(conn, name)  # rebuilt over the new representations

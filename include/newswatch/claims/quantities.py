@@ -14,7 +14,7 @@ from importlib import resources
 import regex
 import yaml
 
-from newswatch.claims.folding import _fold_with_map
+from newswatch.claims.folding import fold_with_map
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ _TOKEN = regex.compile(r"\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}]+|%|-")
 
 
 def _key(word: str) -> str:
-    return _fold_with_map(str(word))[0].strip()
+    return fold_with_map(str(word))[0].strip()
 
 
 @cache
@@ -87,7 +87,7 @@ def _phrase_at(toks: list[tuple[str, int, int]], i: int, phrases) -> int:
 def quantities(text: str) -> list[Quantity]:
     """Every quantity of the text, in order."""
     tables = _tables()
-    folded, where = _fold_with_map(text)
+    folded, where = fold_with_map(text)
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
     out: list[Quantity] = []
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import regex
 
 from newswatch.claims.cues import cue_language
-from newswatch.claims.folding import _fold
+from newswatch.claims.folding import fold
 from newswatch.claims.lexicon import lexicon
 from newswatch.claims.speakers import Found
 
@@ -30,7 +30,7 @@ class _ObjectOf:
     _AFTER = r"\s+(?:को|से|में|पर|का|की|के|ने)(?![\p{L}\p{M}])"
 
     def search(self, text: str, head: str) -> bool:
-        return bool(regex.search(r"(?<![\p{L}\p{M}])" + regex.escape(_fold(head)) + self._AFTER, text))
+        return bool(regex.search(r"(?<![\p{L}\p{M}])" + regex.escape(fold(head)) + self._AFTER, text))
 
 
 _OBJECT_OF = _ObjectOf()
@@ -40,7 +40,7 @@ _AND = regex.compile(r"(?<![\p{L}\p{M}])(?:and|और|व|एवं)(?![\p{L}\p{
 def speaker_kind(text: str, language: str) -> str:
     """person | organisation | plural | unknown (a bare name: person-compatible)."""
     sp = lexicon(cue_language(language)).speakers
-    folded = _fold(text)
+    folded = fold(text)
     if _AND.search(folded):
         return "plural"
     kind, last = "unknown", -1
@@ -59,13 +59,13 @@ class SpeakerHistory:
 
     def add(self, text: str | None, language: str) -> None:
         if text:
-            self.entries.append((text, frozenset(_fold(text).split()), speaker_kind(text, language)))
+            self.entries.append((text, frozenset(fold(text).split()), speaker_kind(text, language)))
 
     def add_mention(self, text: str | None, language: str) -> None:
         """A source named in passing in a claim sentence ("… said Congressman Anthony Weiner"'s
         other names): a later short reference may point at it, a pronoun never does."""
         if text:
-            self.entries.append((text, frozenset(_fold(text).split()), "mention"))
+            self.entries.append((text, frozenset(fold(text).split()), "mention"))
 
     def add_anonymous(self, kind: str) -> None:
         """An unnamed source ("एक अधिकारी", "students"): a pronoun after it means nobody named."""
@@ -85,11 +85,11 @@ class SpeakerHistory:
     def reference(self, head: str) -> str | None:
         """The newest full mention holding every word of a short reference ("ministry" → "South
         Korea's foreign ministry"), longer than the reference itself."""
-        words = set(_fold(head).split())
+        words = set(fold(head).split())
         for k in range(len(self.entries) - 1, -1, -1):
             text, folded_words, _ = self.entries[k]
             if text and words <= {w.removesuffix("'s").removesuffix("’s") for w in folded_words} \
-                    and len(folded_words) > len(words) and not _OBJECT_OF.search(_fold(text), head):
+                    and len(folded_words) > len(words) and not _OBJECT_OF.search(fold(text), head):
                 # the last mention of that source: "Trump" after "President Trump" is the same one
                 later = [t for t, fw, _ in self.entries[k + 1:] if t and fw and fw < folded_words]
                 return later[-1] if later else text

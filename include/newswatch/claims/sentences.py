@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from newswatch.claims.folding import _NOT_LETTER_AFTER
+from newswatch.claims.folding import NOT_LETTER_AFTER
 
 _QUOTES_OPEN = "\"“‘'’«„"
 _QUOTES_CLOSE = "\"”’'‘»"
@@ -84,7 +84,7 @@ def _dot_ends_sentence(text: str, i: int) -> bool:
     return True
 
 
-_SUBORDINATE_START = regex.compile(r"^(?:कि|की\s+कि)" + _NOT_LETTER_AFTER)
+_SUBORDINATE_START = regex.compile(r"^(?:कि|की\s+कि)" + NOT_LETTER_AFTER)
 
 
 def newswatch_splitter(paragraph: str, language: str | None = None) -> list[tuple[int, int]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from newswatch.claims.folding import _Span
+from newswatch.claims.folding import Span
 from newswatch.claims.lexicon import Lexicon
 
 
@@ -29,8 +29,8 @@ class Found:
 NOBODY = Found()
 Actors = Callable[[str], list[tuple[int, int]]]
 _TOKEN = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}'’.-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{N}][\p{M}]*|[,;:()\"“”‘’'—–]|--")
-_STOP = {",", ";", ":", "—", "–", "--"}  # "WASHINGTON — Representative X said"
-_SKIP = set("()\"“”‘’'")
+STOP = {",", ";", ":", "—", "–", "--"}  # "WASHINGTON — Representative X said"
+SKIP = set("()\"“”‘’'")
 _ARTICLES = {"the", "a", "an"}
 _PARTY_TAG = regex.compile(r"\s*\((?:[DRI]|Dem|Rep|Ind)-[\p{L}. ]+\)?\s*$")
 # Capitalised only because they open the sentence: no affiliation ("Several officials said").
@@ -38,26 +38,26 @@ _COMMON_OPENERS = {"some", "several", "many", "two", "three", "four", "few", "se
                    "former", "unnamed", "anonymous", "one", "these", "those", "most", "both", "all"}
 
 
-def _tokens(folded: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+def folded_tokens(folded: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(folded, start, len(folded) if end is None else end)]
 
 
 def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_words: int = 12,
-                upper: Callable[[int], bool] | None = None, oblique: bool = False) -> _Span | None:
+                upper: Callable[[int], bool] | None = None, oblique: bool = False) -> Span | None:
     """The phrase ending at `end`, extended back word by word to a boundary word, a comma or colon,
     or `floor`. English "and" stays inside between two capitalised names ("Russia and North Korea").
     `oblique`: the subject of ने, whose genitives agree with its head: "का" never stands inside it,
     nor "की" before a "के" ("इस कदम की | राजस्थान के मुख्यमंत्री अशोक गहलोत ने प्रशंसा की")."""
     words = lex.speakers
-    toks = _tokens(folded, floor, end)
+    toks = folded_tokens(folded, floor, end)
     picked: list[tuple[str, int, int]] = []
     stop_at = -1
     passed_ke = False
     for k in range(len(toks) - 1, -1, -1):
         tok, s, _ = toks[k]
-        if tok in _SKIP:
+        if tok in SKIP:
             continue
-        if tok in _STOP:
+        if tok in STOP:
             stop_at = k
             break
         if oblique and (tok == "का" or (tok == "की" and passed_ke)):
@@ -79,17 +79,17 @@ def phrase_back(folded: str, end: int, lex: Lexicon, *, floor: int = 0, max_word
         # "बिहार, तेलंगाना और पंजाब ने", "Russia, China and North Korea said": a list of short names
         item: list[tuple[str, int, int]] = []
         k = stop_at - 1
-        while k >= 0 and toks[k][0] not in _STOP and toks[k][0] not in words.boundary and len(item) < 3:
-            if toks[k][0] not in _SKIP:
+        while k >= 0 and toks[k][0] not in STOP and toks[k][0] not in words.boundary and len(item) < 3:
+            if toks[k][0] not in SKIP:
                 item.append(toks[k])
             k -= 1
-        if not item or (k >= 0 and toks[k][0] not in _STOP and toks[k][0] not in words.boundary):
+        if not item or (k >= 0 and toks[k][0] not in STOP and toks[k][0] not in words.boundary):
             break
         picked.extend(item)
         stop_at = k if k >= 0 and toks[k][0] == "," else -1
     while picked and picked[-1][0] in words.inner | {"of"}:
         picked.pop()  # a phrase does not start with a postposition
-    return _Span(picked[-1][1], picked[0][2]) if picked else None
+    return Span(picked[-1][1], picked[0][2]) if picked else None
 
 
 _COORDINATORS = {"और", "व", "एवं", "and"}
@@ -106,7 +106,7 @@ def _hindi_inner(tok: str, toks: list[tuple[str, int, int]], k: int, picked: lis
         return True
     if tok == "में" and lex.speakers.organisation.fullmatch(before):
         return True
-    return any(t[0] in _HI_PARTICIPLE for t in picked) and tok not in ("ने", "कि") and tok not in _STOP
+    return any(t[0] in _HI_PARTICIPLE for t in picked) and tok not in ("ने", "कि") and tok not in STOP
 
 
 def _is_head(word: str, lex: Lexicon) -> bool:
@@ -114,11 +114,11 @@ def _is_head(word: str, lex: Lexicon) -> bool:
     return word in sp.vague_heads or bool(sp.group.fullmatch(word) or sp.person_titles.fullmatch(word))
 
 
-def phrase_forward(folded: str, start: int, lex: Lexicon, max_words: int = 10) -> _Span | None:
+def phrase_forward(folded: str, start: int, lex: Lexicon, max_words: int = 10) -> Span | None:
     """The phrase that starts at `start`: "according to [US officials], ...", "said [John Kirby], ..."."""
     picked: list[tuple[str, int, int]] = []
-    for tok, s, e in _tokens(folded, start):
-        if tok in _STOP or tok in _SKIP or (picked and tok in {"and", "that", "who", "which", "on", "in", "at",
+    for tok, s, e in folded_tokens(folded, start):
+        if tok in STOP or tok in SKIP or (picked and tok in {"and", "that", "who", "which", "on", "in", "at",
                                                                "during", "when", "after", "before", "while"}):
             break
         if not picked and tok in lex.speakers.boundary - _ARTICLES:
@@ -126,7 +126,7 @@ def phrase_forward(folded: str, start: int, lex: Lexicon, max_words: int = 10) -
         picked.append((tok, s, e))
         if len(picked) >= max_words:
             break
-    return _Span(picked[0][1], picked[-1][2]) if picked else None
+    return Span(picked[0][1], picked[-1][2]) if picked else None
 
 
 def is_vague(words: list[str], capitalised: list[bool], lex: Lexicon) -> bool:
@@ -143,13 +143,13 @@ def is_vague(words: list[str], capitalised: list[bool], lex: Lexicon) -> bool:
     return True
 
 
-def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex: Lexicon) -> Found:
+def clean(sentence: str, folded: str, where: list[int], span: Span | None, lex: Lexicon) -> Found:
     """A phrase as a `Found`: a pronoun, a short reference, nobody (generic, vague, no noun), or
     the phrase as written without leading articles and fillers, quotes dropped."""
     if span is None:
         return NOBODY
     sp = lex.speakers
-    toks = [t for t in _tokens(folded, span.start, span.end) if t[0] not in _SKIP and t[0] not in _STOP]
+    toks = [t for t in folded_tokens(folded, span.start, span.end) if t[0] not in SKIP and t[0] not in STOP]
     whole = " ".join(t[0] for t in toks)
     if whole in sp.pronouns:
         return Found(pronoun=sp.pronouns[whole])
@@ -184,7 +184,7 @@ def clean(sentence: str, folded: str, where: list[int], span: _Span | None, lex:
     return Found(text=text or None, reference=reference)
 
 
-def _source_like(folded: str, span: _Span, lex: Lexicon, actors: Actors) -> bool:
+def source_like(folded: str, span: Span, lex: Lexicon, actors: Actors) -> bool:
     text = folded[span.start:span.end]
     sp = lex.speakers
     return bool(sp.person_titles.search(text) or sp.organisation.search(text) or sp.group.search(text)

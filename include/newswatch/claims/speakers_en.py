@@ -7,18 +7,18 @@ from __future__ import annotations
 import regex
 
 from newswatch.claims.cues import CueMatch
-from newswatch.claims.folding import _Span
+from newswatch.claims.folding import Span
 from newswatch.claims.lexicon import Lexicon, lexicon
 from newswatch.claims.speakers import (
     _ARTICLES,
-    _SKIP,
-    _STOP,
     NOBODY,
+    SKIP,
+    STOP,
     Actors,
     Found,
     _is_head,
-    _tokens,
     clean,
+    folded_tokens,
     phrase_back,
     phrase_forward,
 )
@@ -42,13 +42,13 @@ _LEADING_ADVERBIAL = {"in", "on", "at", "during", "after", "before", "meanwhile"
                       "separately", "since", "last", "this", "by", "with", "for", "under", "amid", "despite"}
 
 
-def _sentence_subject(sentence: str, folded: str, where: list[int], lex: Lexicon, end: int) -> _Span | None:
+def sentence_subject(sentence: str, folded: str, where: list[int], lex: Lexicon, end: int) -> Span | None:
     """The noun phrase opening the main clause, for a participle cue ("Trump has stood by it, telling
     detractors ...", "The president downplayed the news, saying ..."): after a leading adverbial
     up to its comma, capitalised words, determiners and the lexicon's title, organisation and
     group words, up to the first other word."""
     sp = lex.speakers
-    toks = [t for t in _tokens(folded, 0, end) if t[0] not in _SKIP]
+    toks = [t for t in folded_tokens(folded, 0, end) if t[0] not in SKIP]
     if toks and toks[0][0] in _LEADING_ADVERBIAL:
         comma = next((k for k, t in enumerate(toks) if t[0] == ","), None)
         toks = toks[comma + 1:] if comma is not None else []
@@ -59,10 +59,10 @@ def _sentence_subject(sentence: str, folded: str, where: list[int], lex: Lexicon
             continue
         nominal = (sentence[where[s]].isupper() or tok in _ARTICLES or tok in sp.references
                    or _is_head(tok, lex) or bool(sp.organisation.fullmatch(tok)) or tok.endswith(("'s", "’s")))
-        if tok in _STOP or (tok in sp.boundary and tok not in _ARTICLES) or not nominal:
+        if tok in STOP or (tok in sp.boundary and tok not in _ARTICLES) or not nominal:
             break
         picked.append((s, e))
-    return _Span(picked[0][0], picked[-1][1]) if picked else None
+    return Span(picked[0][0], picked[-1][1]) if picked else None
 
 
 def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatch, actors: Actors) -> Found:
@@ -81,7 +81,7 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
     head = folded[:match.start]
     if folded[match.start:match.end].endswith("ing") and not regex.search(r"\b(?:is|are|was|were|been|be)\s*$", head):
         # "…, saying he had never met him", "She issued a statement saying": the main clause's subject
-        return clean(sentence, folded, where, _sentence_subject(sentence, folded, where, lex, match.start), lex)
+        return clean(sentence, folded, where, sentence_subject(sentence, folded, where, lex, match.start), lex)
     by_agent = _BY_AGENT.match(folded, match.end)
     if by_agent and regex.search(r"\b(?:is|are|was|were|been|being)(?:\s+\w+)?\s*$", head):
         # "The tweet was first reported Saturday by BigGovernment.com"
@@ -96,7 +96,7 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
             break
         prev = prev[:trail.start()].rstrip()
     if prev and prev.split()[-1] in lex.speakers.pronouns and not prev.endswith(","):
-        return clean(sentence, folded, where, _Span(len(prev) - len(prev.split()[-1]), len(prev)), lex)
+        return clean(sentence, folded, where, Span(len(prev) - len(prev.split()[-1]), len(prev)), lex)
     if not prev or prev[-1] in _QUOTE_END or prev.endswith(","):
         commas = [i for i, ch in enumerate(prev) if ch == ","]
         if prev.endswith(",") and len(commas) >= 3 and prev[commas[0] - 1:commas[0]] not in _QUOTE_END:
@@ -107,9 +107,9 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
         if prev.endswith(",") and len(commas) >= 2 and prev[commas[-2] - 1:commas[-2]] not in _QUOTE_END:
             # "John Kirby, a White House spokesman, said" / "X, who ..., said": the name before it;
             # "BuzzFeed's editor in chief, Ben Smith, said": the name between the commas
-            middle = [t for t in _tokens(folded, commas[-2] + 1, commas[-1])]
+            middle = [t for t in folded_tokens(folded, commas[-2] + 1, commas[-1])]
             if 2 <= len(middle) <= 4 and all(upper(t[1]) for t in middle):
-                return clean(sentence, folded, where, _Span(middle[0][1], middle[-1][2]), lex)
+                return clean(sentence, folded, where, Span(middle[0][1], middle[-1][2]), lex)
             span = phrase_back(folded, commas[-2], lex, upper=upper)
             found = clean(sentence, folded, where, span, lex)
             if found != NOBODY:
@@ -119,7 +119,7 @@ def english_speaker(sentence: str, folded: str, where: list[int], match: CueMatc
             return clean(sentence, folded, where, forward, lex)  # "…," said John Kirby / said the ministry.
         if prev.endswith(",") and not any(q in prev for q in _QUOTE_END):
             # "He paused, then added:": the subject of the clause before
-            return clean(sentence, folded, where, _sentence_subject(sentence, folded, where, lex, match.start), lex)
+            return clean(sentence, folded, where, sentence_subject(sentence, folded, where, lex, match.start), lex)
         return NOBODY
     # the subject follows the last comma or closing quote before it: '"…," Kirby said', '"…" the congressman said'
     marks = [m.start() for m in regex.finditer(r"[,\"”’']", prev)

@@ -7,36 +7,36 @@ from __future__ import annotations
 import regex
 
 from newswatch.claims.cues import CueMatch
-from newswatch.claims.folding import _NOT_LETTER_AFTER, _NOT_LETTER_BEFORE, _Span
+from newswatch.claims.folding import NOT_LETTER_AFTER, NOT_LETTER_BEFORE, Span
 from newswatch.claims.lexicon import lexicon
-from newswatch.claims.speakers import NOBODY, Actors, Found, _source_like, clean, phrase_back
+from newswatch.claims.speakers import NOBODY, Actors, Found, clean, phrase_back, source_like
 
-_HI_NE = regex.compile(_NOT_LETTER_BEFORE + r"ने" + _NOT_LETTER_AFTER)
-_HI_PRONOUN_NE = regex.compile(_NOT_LETTER_BEFORE + r"(?:उन्होंने|इसने|उसने|इन्होंने)" + _NOT_LETTER_AFTER)
-_HI_CLAUSE_BREAK = regex.compile(r"[,;]|" + _NOT_LETTER_BEFORE + r"(?:कि|लेकिन|जबकि|मगर)" + _NOT_LETTER_AFTER)
-_HI_SOURCE_IN = regex.compile(r"(?:की|के)\s+(?:रिपोर्ट|खबर|खबरों|बयान|पत्र|ट्वीट|पोस्ट)\s+में" + _NOT_LETTER_AFTER)
+HI_NE = regex.compile(NOT_LETTER_BEFORE + r"ने" + NOT_LETTER_AFTER)
+_HI_PRONOUN_NE = regex.compile(NOT_LETTER_BEFORE + r"(?:उन्होंने|इसने|उसने|इन्होंने)" + NOT_LETTER_AFTER)
+_HI_CLAUSE_BREAK = regex.compile(r"[,;]|" + NOT_LETTER_BEFORE + r"(?:कि|लेकिन|जबकि|मगर)" + NOT_LETTER_AFTER)
+_HI_SOURCE_IN = regex.compile(r"(?:की|के)\s+(?:रिपोर्ट|खबर|खबरों|बयान|पत्र|ट्वीट|पोस्ट)\s+में" + NOT_LETTER_AFTER)
 _HI_IN = regex.compile(r"\s+में\s*$")
 _HI_TAILS = (regex.compile(r"\s*(?:की|के)\s+(?:रिपोर्ट|खबर|खबरों|बयान|पत्र)(?:\s+में)?$"),
              regex.compile(r"\s*(?:की\s+(?:तरफ|ओर)\s+से|द्वारा)$"), regex.compile(r"\s+(?:का|की|के)$"))
 _HI_SIDE = regex.compile(r"\s*(?:की\s+(?:तरफ|ओर)\s+से|द्वारा)\s*$")
 _HI_KA = regex.compile(r"\s+(?:का|की|के|को)\s*$")
 _HI_PASSIVE = regex.compile(r"(?:^|\s)(?:(?:की|किया|किए|दी|दिया|दिए)\s+)?(?:गई|गयी|गया|गए|जा|जाता|जाती|जाते|जाएगा|जाएगी|जाएंगे)"
-                            + _NOT_LETTER_AFTER)
-_HI_DWARA = regex.compile(r"\s+द्वारा" + _NOT_LETTER_AFTER)
+                            + NOT_LETTER_AFTER)
+_HI_DWARA = regex.compile(r"\s+द्वारा" + NOT_LETTER_AFTER)
 _HI_IMPERFECTIVE = regex.compile(r"(?:^|\s)(?:(?:कर|दे)\s+)?(?:रहा|रहे|रही|रहीं|करते|करती|करता|देते|देती)"
-                                 + _NOT_LETTER_AFTER + r"|(?:ते|ती|ता)$")
-_HI_POSTPOSITIONS = {"का", "की", "के", "को", "से", "में", "पर", "ने", "द्वारा"}
+                                 + NOT_LETTER_AFTER + r"|(?:ते|ती|ता)$")
+HI_POSTPOSITIONS = {"का", "की", "के", "को", "से", "में", "पर", "ने", "द्वारा"}
 _HI_PRESENT = regex.compile(r"^(?:कहत|कहते|कहती|बोल|लिखत|लिखते|मानत|मानते|बतात|बताते|बताती)")
 # Noun cues whose "X का <cue>" names the holder whatever X is ("X का कहना है", "X का मानना है");
 # for the others ("हथियारों के लेन-देन का आरोप") X must look like a source.
 _HI_HOLDER_CUES = {"कहा", "मानना है", "अनुमान", "आशंका", "उम्मीद है", "तर्क"}
 
 
-def _hindi_tail_trim(folded: str, span: _Span) -> _Span:
+def hindi_tail_trim(folded: str, span: Span) -> Span:
     for tail in _HI_TAILS:
         m = tail.search(folded, span.start, span.end)
         if m and m.start() > span.start:
-            span = _Span(span.start, m.start())
+            span = Span(span.start, m.start())
     return span
 
 
@@ -44,8 +44,8 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
     lex = lexicon("hi")
     rule = match.cue.speaker
 
-    def finish(span: _Span | None) -> Found:
-        return NOBODY if span is None else clean(sentence, folded, where, _hindi_tail_trim(folded, span), lex)
+    def finish(span: Span | None) -> Found:
+        return NOBODY if span is None else clean(sentence, folded, where, hindi_tail_trim(folded, span), lex)
 
     if rule == "none":
         return NOBODY
@@ -56,7 +56,7 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
         return finish(phrase_back(folded, match.start, lex))
     head = folded[:match.start].rstrip()
     # "X ने ... <cue>": the nearest ने before the cue, in the same clause.
-    before = list(_HI_NE.finditer(folded, 0, match.start))
+    before = list(HI_NE.finditer(folded, 0, match.start))
     if before and not _HI_CLAUSE_BREAK.search(folded, before[-1].end(), match.start):
         return finish(phrase_back(folded, before[-1].start(), lex, oblique=True))
     pronoun = list(_HI_PRONOUN_NE.finditer(folded, 0, match.start))
@@ -70,7 +70,7 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
     if side:
         return finish(phrase_back(folded, side.start(), lex))
     # "इस बात का दावा X ने किया है": X between the cue and a following ने, in the same clause.
-    after = _HI_NE.search(folded, match.end)
+    after = HI_NE.search(folded, match.end)
     if after and not _HI_CLAUSE_BREAK.search(folded, match.end, after.start()):
         span = phrase_back(folded, after.start(), lex, floor=match.end)
         if span:
@@ -85,7 +85,7 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
         span = phrase_back(folded, ka.start(), lex)
         if span and not folded[span.start:span.end].endswith(("ने", "ना")):
             found = finish(span)
-            if match.name in _HI_HOLDER_CUES or _source_like(folded, span, lex, actors) or found.anonymous:
+            if match.name in _HI_HOLDER_CUES or source_like(folded, span, lex, actors) or found.anonymous:
                 return found  # "इन छात्रों की मांग थी": the students, unnamed
     # "<नाम> कहती हैं, ..." / "X बोले": present and habitual verbs take no ने.
     span = phrase_back(folded, len(head), lex)
@@ -95,8 +95,8 @@ def hindi_speaker(sentence: str, folded: str, where: list[int], match: CueMatch,
     # "अमेरिका कई महीनों से ... का आरोप लगाता रहा है": an actor as the clause's subject.
     for start, end in actors(head):
         nxt = regex.match(r"\s*([\p{L}\p{M}]+)", folded[end:])
-        if nxt and nxt.group(1) not in _HI_POSTPOSITIONS:
-            return finish(_Span(start, end))
+        if nxt and nxt.group(1) not in HI_POSTPOSITIONS:
+            return finish(Span(start, end))
     if _HI_PASSIVE.search(folded[match.start:match.end]) or _HI_PASSIVE.match(folded, match.end):
         return NOBODY  # "अपील की गई", "कहा गया": impersonal, no one named
     if _HI_IMPERFECTIVE.search(folded[match.start:match.end]) or _HI_IMPERFECTIVE.match(folded, match.end):

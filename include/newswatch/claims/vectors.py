@@ -17,23 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import time
-import unicodedata
 
 import numpy as np
 import psycopg
 
 from newswatch.claims.representation import Embedder
-from newswatch.store import embeddings
-from newswatch.text.normalize import NUKTA
-
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+from newswatch.store import claims as store_claims
+from newswatch.text.normalize import ZERO_WIDTH, fold_nukta
 
 
 def embed_form(text: str) -> str:
     """What the model is given for `text`: NFC, nukta folded, no zero-width characters, single
     spaces. Case, digits and punctuation are kept (the model reads them)."""
-    text = unicodedata.normalize("NFD", text).replace(NUKTA, "")
-    return " ".join(unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH).split())
+    return " ".join(fold_nukta(text).translate(ZERO_WIDTH).split())
 
 
 def cache_key(text: str) -> bytes:
@@ -86,12 +82,12 @@ class Vectors:
     def _read(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
         dim = self.embedder.dim
         found = {}
-        for sha, blob in embeddings.cached_vectors(self.conn, self.embedder.name, keys):
+        for sha, blob in store_claims.cached_vectors(self.conn, self.embedder.name, keys):
             vector = np.frombuffer(blob, dtype="<f4")
             if vector.shape == (dim,):  # a row of another dimension is not this model's: embed again
-                found[sha] = vector.astype(np.float32)
+                found[bytes(sha)] = vector.astype(np.float32)
         return found
 
     def _write(self, keys: list[bytes], vectors: np.ndarray) -> None:
         blobs = [np.ascontiguousarray(v, dtype="<f4").tobytes() for v in vectors]
-        embeddings.cache_vectors(self.conn, self.embedder.name, keys, blobs)
+        store_claims.cache_vectors(self.conn, self.embedder.name, keys, blobs)

@@ -30,6 +30,20 @@ def drop_index(conn: psycopg.Connection, topic: str) -> None:
     conn.execute("DELETE FROM claim_index WHERE topic = %s", (topic,))
 
 
+def unembedded_claims(conn: psycopg.Connection, topic: str, embedder: str, limit: int) -> list[tuple[Any, ...]]:
+    """(id, sentence, speaker) of the topic's claims with no representation from `embedder`, oldest first."""
+    return conn.execute(
+        """SELECT id, sentence, speaker FROM claims WHERE topic = %s AND embedder IS DISTINCT FROM %s
+           ORDER BY id LIMIT %s""", (topic, embedder, limit)).fetchall()
+
+
+def set_embeddings(conn: psycopg.Connection, embedder: str, claim_ids: list[int], blobs: list[bytes]) -> None:
+    conn.execute(
+        """UPDATE claims c SET embedding = s.e, embedder = %s
+           FROM unnest(%s::bigint[], %s::bytea[]) AS s(id, e) WHERE c.id = s.id""",
+        (embedder, claim_ids, blobs))
+
+
 def save_index(conn: psycopg.Connection, topic: str, embedder: str, dim: int, cells: int, centroids: bytes,
                mean: bytes, built_claims: int) -> None:
     drop_index(conn, topic)
@@ -197,3 +211,18 @@ def articles_with_claims(conn: psycopg.Connection, article_ids: list[int]) -> se
     """Those of the articles that have claims stored (assessed already)."""
     return {r[0] for r in conn.execute("SELECT DISTINCT article_id FROM claims WHERE article_id = ANY(%s)",
                                        (article_ids,))}
+
+
+def cached_vectors(conn: psycopg.Connection, embedder: str, keys: list[bytes]) -> list[tuple[bytes, bytes]]:
+    """(sha, vector) rows of `embedding_cache` for these keys, read in binary."""
+    with conn.cursor(binary=True) as cur:
+        cur.execute("SELECT sha, vector FROM embedding_cache WHERE embedder = %s AND sha = ANY(%s)",
+                    (embedder, keys))
+        return cur.fetchall()
+
+
+def cache_vectors(conn: psycopg.Connection, embedder: str, keys: list[bytes], blobs: list[bytes]) -> None:
+    conn.execute(
+        """INSERT INTO embedding_cache (embedder, sha, vector)
+           SELECT %s, s.sha, s.vector FROM unnest(%s::bytea[], %s::bytea[]) AS s(sha, vector)
+           ON CONFLICT DO NOTHING""", (embedder, keys, blobs))

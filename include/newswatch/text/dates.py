@@ -11,15 +11,19 @@ import regex
 from newswatch.text.normalize import normalize_text
 
 IST = timezone(timedelta(hours=5, minutes=30))
-_MONTHS = {
+# The one month table (claims' concept fingerprints read it too): full names, Hindi and English.
+MONTHS = {
     "जनवरी": 1, "फरवरी": 2, "मार्च": 3, "अप्रैल": 4, "अप्रेल": 4, "मई": 5, "जून": 6, "जुलाई": 7,
     "अगस्त": 8, "सितंबर": 9, "सितम्बर": 9, "अक्टूबर": 10, "अक्तूबर": 10, "नवंबर": 11, "नवम्बर": 11,
     "दिसंबर": 12, "दिसम्बर": 12,
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12,
+}
+MONTH_ABBREVIATIONS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
     "nov": 11, "dec": 12,
 }
+_MONTHS = MONTHS | MONTH_ABBREVIATIONS  # a date's "Nov 20, 2026" is sure of its month
 _MONTH = "|".join(sorted(map(regex.escape, _MONTHS), key=len, reverse=True))
 _ZONES = {"ist": IST, "gmt": timezone.utc, "utc": timezone.utc, "kst": timezone(timedelta(hours=9)),
           "jst": timezone(timedelta(hours=9)), "msk": timezone(timedelta(hours=3)),

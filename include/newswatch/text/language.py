@@ -7,18 +7,33 @@ from functools import lru_cache
 
 import regex
 
+_LETTER = regex.compile(r"\p{L}")
+_LETTER_OR_MARK = regex.compile(r"[\p{L}\p{M}]")
 _DEVANAGARI = regex.compile(r"\p{Devanagari}")
-_LETTER = regex.compile(r"[\p{L}\p{M}]")
 HINDI_SHARE = 0.25  # Hindi copy is full of English names and terms; a Latin-script article has ~no Devanagari
+
+
+def devanagari_share(text: str, *, marks: bool) -> float | None:
+    """The one script-share rule: Devanagari characters over letters, None when there are no
+    letters. `marks=True` counts vowel signs and viramas among the letters (and every Devanagari
+    character, digits included, as Devanagari): the article-level guess below. `marks=False`
+    counts base letters only: the claims' sentence-level guess, whose thresholds were tuned so."""
+    if marks:
+        letters = len(_LETTER_OR_MARK.findall(text))
+        devanagari = len(_DEVANAGARI.findall(text))
+    else:
+        found = _LETTER.findall(text)
+        letters = len(found)
+        devanagari = sum(1 for ch in found if "\u0900" <= ch <= "\u097f")
+    return devanagari / letters if letters else None
 
 
 def detect_language(text: str) -> str | None:
     """Hindi when Devanagari makes a quarter of the letters; other text is named by lingua."""
-    devanagari = len(_DEVANAGARI.findall(text))
-    letters = len(_LETTER.findall(text))
-    if letters == 0:
+    share = devanagari_share(text, marks=True)
+    if share is None:
         return None
-    if devanagari >= HINDI_SHARE * letters:
+    if share >= HINDI_SHARE:
         return "hi"
     if len(text.split()) < 12:  # a headline of names: too little for a statistical guess
         return "en"

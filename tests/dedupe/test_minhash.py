@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from datasketch import MinHash
 from newswatch.dedupe import minhash
 from newswatch.text.normalize import tokens as textnorm_tokens
 
-ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "include" / "seed_corpus").glob("*.txt"))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from conftest import ROOT
 from newswatch.config import load_topic
 from newswatch.dedupe.stories import assign_stories, core_entities, features, score
 from newswatch.extract.entities import EntityMatcher
@@ -16,7 +17,6 @@ from newswatch.seeds import load_topic_seeds, seed_url
 from newswatch.store import insert_article
 from newswatch.text.normalize import content_hash
 
-ROOT = Path(__file__).resolve().parents[1]
 TOPIC = ROOT / "include" / "topics" / "russia_north_korea.yaml"
 HANDWRITTEN = ROOT / "tests" / "fixtures" / "dedupe" / "handwritten"
 DAY = datetime(2026, 11, 19, 9, tzinfo=timezone.utc)

@@ -5,11 +5,11 @@ exact or contained, sentence boundaries, and number readings on pairs."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
+from conftest import ROOT
 from newswatch.claims import ClaimExtractor
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+sys.path.insert(0, str(ROOT / "bench"))
 import claims_extract_eval as ev  # noqa: E402
 
 TEXT = ("The ministry said the border was calm. Two boats sank on Monday.\n"

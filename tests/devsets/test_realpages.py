@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from newswatch import devsets
 from newswatch.devsets import realpages
 
@@ -63,7 +64,7 @@ def test_a_label_that_does_not_resolve_is_an_error_naming_the_page(manifest):
 
 
 def test_the_committed_manifests_hold_provenance_and_no_text():
-    root = Path(__file__).resolve().parent / "fixtures" / "realpages"
+    root = ROOT / "tests" / "fixtures" / "realpages"
     for name in ("hi", "en"):
         manifest = devsets.read_manifest(root / name / "sources.yaml")
         assert manifest.sources

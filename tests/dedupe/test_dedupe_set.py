@@ -14,21 +14,21 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 
 import psycopg
 import pytest
 import yaml
 from newswatch.config import DedupeSettings
 from newswatch.dedupe.layers import index_articles
+from newswatch.paths import CHECKOUT
 from newswatch.records import Article
 from newswatch.store import insert_article
 from newswatch.text.normalize import content_hash
 from newswatch.wired import dedupe_articles
 
-ROOT = Path(__file__).resolve().parents[1]
-LABELLED = ROOT / "tests" / "fixtures" / "dedupe" / "labelled.json"
-TOPIC = ROOT / "include" / "topics" / "russia_north_korea.yaml"
+# bench/dedupe.py and bench/extensions.py import this module: no conftest (it resets the environment)
+LABELLED = CHECKOUT / "tests" / "fixtures" / "dedupe" / "labelled.json"
+TOPIC = CHECKOUT / "include" / "topics" / "russia_north_korea.yaml"
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from newswatch.extract.article import extract_article
 from newswatch.text.normalize import tokens
 
-SET = Path(__file__).resolve().parent / "fixtures" / "extraction"
+SET = ROOT / "tests" / "fixtures" / "extraction"
 PAGES = yaml.safe_load((SET / "expected.yaml").read_text(encoding="utf-8"))
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)  # the set's dates are November 2026
 

@@ -1,15 +1,14 @@
 """Feed parsing and relevance on Hindi and English entries (no network: bytes in, records out)."""
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from newswatch.config import load_topic
 from newswatch.ingest.feeds import parse_feed, plan
 from newswatch.ingest.relevance import RelevanceScorer
 from newswatch.records import FeedSpec
 
-ROOT = Path(__file__).resolve().parents[1]
 TOPIC = load_topic(ROOT / "include" / "topics" / "russia_north_korea.yaml")
 NOW = datetime(2026, 11, 21, tzinfo=timezone.utc)
 SPEC = FeedSpec(url="https://hindi.example/feeds/world.xml", name="Hindi world", language="hi")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 try:
     import newswatch  # noqa: F401
 except ImportError:  # not installed (editable) yet: use the source tree
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "include"))
+    sys.path.insert(0, str(ROOT / "include"))
 
 from newswatch.config import ValidationRules  # noqa: E402
 from newswatch.quality import incoming as validate_module  # noqa: E402

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT
 from newswatch.claims import (
     Claim,
     ClaimExtractor,
@@ -25,7 +25,6 @@ from newswatch.claims import (
 from newswatch.config import ClaimSettings, load_topic
 from newswatch.extract.article import extract_article
 
-ROOT = Path(__file__).resolve().parents[1]
 TOPIC_FILE = ROOT / "include" / "topics" / "russia_north_korea.yaml"
 FIXTURE = ROOT / "tests" / "fixtures" / "claims" / "seed_claims.yaml"
 BASE_URL = "http://127.0.0.1:8765"
@@ -265,7 +264,7 @@ def test_demo_pages_claims_match_their_labels():
 
 def fingerprint_settings():
     """The older concept-fingerprint measure at the threshold it was tuned for (0.6): what these
-    tests hold it to. Novelty now matches by embeddings (tests/test_claim_categories.py)."""
+    tests hold it to. Novelty now matches by embeddings (tests/claims/test_claim_categories.py)."""
     return topic().claims.model_copy(update={"new_threshold": 0.6})
 
 
