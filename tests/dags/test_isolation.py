@@ -113,7 +113,9 @@ def test_each_crash_of_the_issue_through_the_dag(news_monitor_dag, hostile, db_u
     patch_bugs(monkeypatch)
     dag_run = run()
     assert dag_run.state == "success"
-    assert {ti.state for ti in dag_run.get_task_instances()} == {"success"}
+    # every task succeeded; a feed that failed shows as its skipped fetch, nothing else is skipped
+    assert {ti.state for ti in dag_run.get_task_instances() if ti.task_id != "fetch_feed"} == {"success"}
+    assert {ti.state for ti in dag_run.get_task_instances() if ti.task_id == "fetch_feed"} <= {"success", "skipped"}
     check_hostile_run(db_url, server.base_url, site)
     # the digest went out; no failure email (the run did not fail because of the bugs)
     subjects = [msg["Subject"] for _, msg in sink.messages]
