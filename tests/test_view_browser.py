@@ -10,12 +10,13 @@ the DAG run tab leads to the same run; a bearer token from POST /auth/token is s
 
 from __future__ import annotations
 
+import subprocess
 from urllib.parse import quote, unquote
 
 import httpx
 import psycopg
 import pytest
-from airflow_api_server import ApiServer
+from airflow_api_server import AIRFLOW, ApiServer
 from conftest import DEMO_TOPIC, airflow_db_conn
 from newswatch import pipeline
 from newswatch.alerts import outbox as alerts
@@ -89,15 +90,31 @@ def test_a_signed_in_user_sees_tonights_developments_in_airflows_ui(api_server, 
     page.wait_for_url(lambda url: "/auth/login" not in url, timeout=60_000)
     assert any(c["name"] == "_token" for c in page.context.cookies())
 
-    # the nav entry: Airflow's UI shows the view in an iframe
-    page.goto(f"{api_server.url}/plugin/newswatch")
+    # the nav entry (Browse → newswatch): Airflow's UI shows the view in an iframe
+    page.get_by_role("button", name="Browse").click()
+    page.get_by_role("menuitem", name="newswatch").click()
+    page.wait_for_url("**/plugin/newswatch**", timeout=30_000)
     frame = page.frame_locator("iframe[title=newswatch]")
     topic_link = frame.get_by_role("link", name="Russia–North Korea military cooperation")
     topic_link.wait_for(timeout=60_000)
     topic_link.click()
     frame.locator("#developments").wait_for(timeout=30_000)
 
-    # the DAG run tab: Airflow's run page, newswatch tab
+    # the DAG run tab: Airflow's page of the run (the DAG serialized, the run made with the
+    # demo run's id through the REST API), its "newswatch" tab shows the same run
+    subprocess.run([str(AIRFLOW), "dags", "reserialize"], env=api_server.environment(), check=True,
+                   capture_output=True, timeout=300)
+    made = httpx.post(f"{api_server.url}/api/v2/dags/{DAG_ID}/dagRuns", json={"dag_run_id": run_id, "logical_date": None},
+                      headers={"Authorization": f"Bearer {api_server.token('admin')}"}, timeout=60)
+    assert made.status_code == 200, made.text
+    page.goto(f"{api_server.url}/dags/{DAG_ID}/runs/{quote(run_id, safe='')}")
+    page.get_by_role("link", name="newswatch", exact=True).click()  # the run's tabs are links
+    page.wait_for_url("**/plugin/newswatch-run**", timeout=30_000)
+    tab = page.frame_locator("iframe[title=newswatch]")
+    tab.locator("#run-summary").wait_for(timeout=60_000)
+    assert run_id in tab.locator("#run-summary").inner_text()
+
+    # the view's own page (outside the UI's frame)
     page.goto(f"{api_server.url}/newswatch/dags/{DAG_ID}/runs/{quote(run_id, safe='')}")
     assert unquote(page.url).endswith(f"/newswatch/topics/russia_north_korea/runs/{run_id}"), page.url
     stories = page.locator("section.story")
