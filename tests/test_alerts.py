@@ -46,7 +46,7 @@ def test_digest_groups_by_story_and_says_why_each_item_is_new():
     assert "Why it is new: 1 new claim in a known story" in text
     assert "Why it is new: opens a new story" in text
     # the new claim, quoted with its speaker; a new claim has nothing comparable known: no line for it
-    assert 'वोरोनिन' in text and "<i>" not in html
+    assert 'said by: <i>वोरोनिन</i>' in text and "<i>" not in html
     assert "nothing comparable" not in text and "known (0.12" not in text
     assert "(no web link)" in text  # an item without an http(s) link is shown, not linked
     assert "3 other new articles only repeat what is already known" in text
