@@ -136,3 +136,22 @@ def test_a_signed_in_user_sees_tonights_developments_in_airflows_ui(api_server, 
     shot = tmp_path / "view.png"
     page.screenshot(path=str(shot), full_page=True)
     print(f"view screenshot: {shot}")
+
+
+def test_the_run_page_escapes_article_text_and_links_only_http():
+    from datetime import datetime, timezone
+
+    from newswatch.alerts.digest import Digest, DigestItem, DigestStory
+    from newswatch_airflow.view_app import _templates, trends
+
+    item = DigestItem(article_id=1, title='<script>alert("x")</script> किम', link="javascript:alert(1)", source="<b>s</b>",
+                      language="hi", new_story=True, why="<i>opens a new story</i>")
+    digest = Digest(stories=[DigestStory(story_id=1, new_story=True, headline="<img src=x>", items=[item])])
+    run = {"id": 1, "run_id": "r<1>", "status": "success", "started_at": datetime(2026, 11, 20, tzinfo=timezone.utc),
+           "new_developments": 1, "claims_new": 0, "quarantined": 0, "feeds_failed": 0, "articles_loaded": 1,
+           "failure": None}
+    page = _templates.get_template("view_run.html.j2").render(
+        url=lambda route, **kw: f"/newswatch/{route}", dag_prefix="newswatch__", topic="t", title="T",
+        dag_id="newswatch__t", run=run, digest=digest, quarantine=[], feeds=[], history=[run], trends=trends([run]))
+    assert "<script>" not in page and "&lt;script&gt;" in page and "<img src=x>" not in page and "<b>s" not in page
+    assert "javascript:" not in page and "r&lt;1&gt;" in page
