@@ -45,13 +45,50 @@ def test_digest_groups_by_story_and_says_why_each_item_is_new():
     assert known < text.index("1. <script>") < new < text.index("2. Kim tours drone factory")
     assert "Why it is new: 1 new claim in a known story" in text
     assert "Why it is new: opens a new story" in text
-    assert "Nearest known article: Putin-Kim Meeting (similarity 0.20)" in text
-    # the new claim, quoted with its speaker and the nearest known claim it was measured against
-    assert 'said by: <i>वोरोनिन</i>' in text
-    assert 'nearest known claim (0.12, seed 000): "किम ने कहा <script>x</script>"' in text
+    # the new claim, quoted with its speaker; a new claim has nothing comparable known: no line for it
+    assert 'said by: <i>वोरोनिन</i>' in text and "<i>" not in html
+    assert "nothing comparable" not in text and "known (0.12" not in text
     assert "(no web link)" in text  # an item without an http(s) link is shown, not linked
     assert "3 other new articles only repeat what is already known" in text
     assert html.count("<h3>") == 2 and "<q>रूस ने कहा &lt;img" in html
+
+
+def _claim(sentence, category="new", **kw):
+    return DigestClaim(sentence=sentence, category=category, **kw)
+
+
+def test_a_story_shows_its_three_most_important_claims_quoted_once_the_rest_behind_the_view_link(monkeypatch):
+    monkeypatch.setenv("NEWSWATCH_AIRFLOW_URL", "https://airflow.example.org/")
+    claims = [_claim("“Pilots were trained in Russia,” the report said."), _claim("A second new claim."),
+              _claim("A third new claim."),
+              _claim("Twelve drones were delivered.", "update", similarity=0.81, changed="12, was 2",
+                     nearest_sentence="Two drones were delivered.", matched_speaker="TASS"),
+              _claim("\"We never sent troops,\" the ministry said.", "contradicts", similarity=0.77,
+                     nearest_sentence="“Troops were sent,” a source said.", changed="denies")]
+    item = DigestItem(article_id=41, title="Kim tours drone factory", link="https://example.com/k", source="x",
+                      language="en", published_at=WHEN, new_story=False, why="5 new claims in a known story",
+                      claims=claims)
+    digest = Digest(stories=[DigestStory(story_id=3, new_story=False, headline="Drones", items=[item])])
+    _, text, html = alerts.render_digest(TOPIC, "manual__2026-11-20", digest, [])
+    # contradiction, update, then the first new claim in text order; two left for the view
+    for part in (text, html):
+        assert "We never sent troops" in part and "Twelve drones" in part and "Pilots were trained" in part
+        assert "A second new claim" not in part and "A third new claim" not in part
+    assert "2 more new claims in the view" in html and "(2 more new claims in the view: " in text
+    # no doubled quote marks: a quotation is not wrapped again, in either part
+    assert "““" not in html + text and '"“' not in text and '""' not in text
+    assert "<q>“Pilots" not in html and "“Pilots were trained in Russia,” the report said." in html
+    assert "<q>Twelve drones were delivered.</q>" in html and '“Twelve drones were delivered.”' in text
+    # the nearest known claim only where one is comparable (the update and the contradiction)
+    assert text.count("known (0.") == 2 and "known (0.81): “Two drones were delivered.”" in text
+    assert "12, was 2, said by TASS" in text
+    # links: each item to the view, the footer to the view and to the Airflow run (one setting)
+    view = f"https://airflow.example.org/newswatch/topics/{TOPIC.name}/runs/manual__2026-11-20"
+    assert f'href="{view}#article-41"' in html and f"In the view: {view}#article-41" in text
+    run = f"https://airflow.example.org/dags/newswatch__{TOPIC.name}/runs/manual__2026-11-20"
+    assert f'href="{run}"' in html and f"Airflow run manual__2026-11-20: {run}" in text
+    assert '"Noto Sans Devanagari", "Nirmala UI", "Mangal", sans-serif' in html
+    assert 'name="viewport"' in html
 
 
 def _enqueue(conn, run_id="run-1"):
@@ -218,3 +255,20 @@ def test_a_refusal_before_the_message_went_out_is_not_in_doubt(db_url):
         result = outbox.send_pending(conn, TOPIC.name, outbox.smtp_deliverer("127.0.0.1", port, timeout=2))
         assert (result.failed, result.in_doubt) == (1, [])
         assert conn.execute("SELECT status FROM alerts").fetchone()[0] == "pending"
+
+
+def test_a_failure_email_links_the_failed_tasks_log_and_the_run(monkeypatch):
+    from types import SimpleNamespace
+
+    from newswatch_airflow.notifiers import failure_message
+
+    monkeypatch.setenv("NEWSWATCH_AIRFLOW_URL", "https://airflow.example.org")
+    ti = SimpleNamespace(task_id="fetch_feed", try_number=2, map_index=3)
+    context = {"ti": ti, "run_id": "scheduled__2026-11-20T05:00:00+00:00", "exception": RuntimeError("boom"),
+               "dag": SimpleNamespace(dag_id="newswatch__demo")}
+    for kind in ("task", "dag"):
+        _, text = failure_message(kind, "demo", context)
+        run = "https://airflow.example.org/dags/newswatch__demo/runs/scheduled__2026-11-20T05%3A00%3A00%2B00%3A00"
+        assert f"Log of fetch_feed: {run}/tasks/fetch_feed/mapped/3?try_number=2" in text, text
+        assert f"Run: {run}" in text
+        assert "https://airflow.example.org/newswatch/topics/demo/runs/scheduled__2026-11-20T05%3A00%3A00%2B00%3A00" in text

@@ -80,15 +80,15 @@ def test_the_demo_digest_in_a_browser_has_a_heading_per_story_links_and_real_dev
     assert hindi, "the demo digest has no Hindi article"
     devanagari_fonts = fonts_for_language("hi")
     assert devanagari_fonts, "no font on this machine covers Hindi: apt-get install fonts-noto-core"
-    drawn = platform_fonts(page, 'li[lang="hi"] a')
-    assert len(drawn) >= len(hindi)  # their titles, and links to known Hindi articles
+    drawn = platform_fonts(page, 'li[lang="hi"] > strong > a')
+    assert len(drawn) >= len(hindi)  # their titles (the "in the view" links are English)
     for fonts in drawn:
         main = max(fonts, key=lambda f: f["glyphCount"])
         assert main["familyName"] in devanagari_fonts, fonts
-    widths = glyph_widths(page, 'li[lang="hi"] a', SAMPLE_LETTERS)
+    widths = glyph_widths(page, 'li[lang="hi"] > strong > a', SAMPLE_LETTERS)
     assert len({round(w, 2) for w in widths["letters"]}) >= 3, widths
     assert not all(abs(w - widths["notdef"]) < 0.01 for w in widths["letters"]), widths
-    assert any(ord(ch) in DEVANAGARI for ch in page.locator('li[lang="hi"] a').first.inner_text())
+    assert any(ord(ch) in DEVANAGARI for ch in page.locator('li[lang="hi"] > strong > a').first.inner_text())
 
     # a screenshot for a person (structure was checked above; no pixel comparison)
     shot = tmp_path / "digest.png"
@@ -98,3 +98,50 @@ def test_the_demo_digest_in_a_browser_has_a_heading_per_story_links_and_real_dev
     width, height = struct.unpack(">II", png[16:24])
     assert width >= 600 and height >= 600, (width, height)
     print(f"digest screenshot: {shot} ({width}x{height})")
+
+
+PHONE = (390, 844)  # CSS pixels of a common phone
+# Page height per listed development on a phone (CSS px): the demo's 10 developments in 9
+# stories measured 4,306 px (in-sample: the layout was tuned on this digest); the issue found
+# 4,900 px for 8 items at 900 px wide before.
+PHONE_PX_PER_ITEM = 450
+
+
+def test_the_demo_digest_on_a_phone_fits_the_width_and_stays_short(demo_digest, digest_url, tmp_path):
+    from browser import chromium_page
+
+    msg, alerted = demo_digest
+    with chromium_page(tmp_path / "phone-profile", *PHONE) as (page, guard):
+        assert page.goto(digest_url).status == 200
+        size = page.evaluate("""() => ({scroll: document.documentElement.scrollWidth,
+                                        client: document.documentElement.clientWidth,
+                                        height: document.documentElement.scrollHeight})""")
+        assert size["client"] == PHONE[0] and size["scroll"] <= size["client"], size  # no horizontal scroll
+        assert size["height"] <= PHONE_PX_PER_ITEM * len(alerted), (size, len(alerted))
+        # Devanagari drawn with a real font: the stack names one, and the browser has it
+        assert "Noto Sans Devanagari" in page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert page.evaluate("document.fonts.check('16px \"Noto Sans Devanagari\"', 'क')")
+        widths = glyph_widths(page, 'li[lang="hi"] > strong > a', SAMPLE_LETTERS)
+        assert len({round(w, 2) for w in widths["letters"]}) >= 3, widths
+        # each story: its headline, why each item is new, at most three claims, the rest behind the view
+        stories = page.locator("h3").filter(has_text="story")
+        assert stories.count() == len({a["story_id"] for a in alerted})
+        for i in range(stories.count()):
+            claims = stories.nth(i).locator("xpath=following-sibling::ol[1]//ul/li")
+            assert claims.count() <= 3
+        whys = page.locator("p.why")
+        assert whys.count() == len(alerted)
+        for i in range(whys.count()):  # a short line each: at most three lines at phone width
+            box = whys.nth(i).bounding_box()
+            assert box["height"] <= 3 * 1.4 * 16, (whys.nth(i).inner_text(), box)
+        text = page.locator("body").inner_text()
+        assert "nothing comparable known" not in text and "““" not in text
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        assert sum("/newswatch/topics/" in h for h in hrefs) >= len(alerted)  # every item links to the view
+        assert any("/dags/newswatch__" in h and "/runs/" in h for h in hrefs), hrefs  # the footer: the Airflow run
+        assert guard.blocked == []
+        shot = tmp_path / "digest-phone.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"digest on a phone: {shot} ({size['client']}x{size['height']} CSS px, {len(alerted)} items)")
+    plain = msg.get_body(("plain",)).get_content()
+    assert plain.count("Why it is new: ") == len(alerted) and "/dags/newswatch__" in plain

@@ -40,7 +40,10 @@ def _trigger_when_parsed(env: dict[str, str], stop: threading.Event, wait_s: flo
         unpaused = subprocess.run([_airflow(), "dags", "unpause", DEMO_DAG], env=env, capture_output=True, text=True)
         if unpaused.returncode == 0:
             subprocess.run([_airflow(), "dags", "trigger", DEMO_DAG], env=env, capture_output=True, text=True)
-            print(f"newswatch: {DEMO_DAG} unpaused and triggered; open it in the UI", flush=True)
+            from newswatch.alerts.links import view_url
+
+            print(f"newswatch: {DEMO_DAG} unpaused and triggered; open it in the UI, and its developments "
+                  f"in the newswatch view (Browse → newswatch): {view_url()}", flush=True)
             return
         stop.wait(5)
     if not stop.is_set():

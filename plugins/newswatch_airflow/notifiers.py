@@ -83,21 +83,35 @@ def failure_message(kind: str, topic: str, context: Any, bugs: list[dict] | None
         reason = f"{type(exception).__name__}: {exception}" if exception else "(no exception recorded)"
         subject = f"[newswatch] {topic}: task {task_id} failed: {_first_line(str(exception or 'failed'))}"
         lines += [f"Task {task_id} failed (try {getattr(ti, 'try_number', '?')}).", "", reason]
-        log_url = getattr(ti, "log_url", None)
     else:
         failed = _failed_tasks(context)
         reason = context.get("reason") or "failed"
         subject = f"[newswatch] {topic}: run {run_id} failed"
         lines += [f"The run failed ({reason}).", f"Failed tasks: {', '.join(failed) or 'none recorded'}."]
-        log_url = None
-    if log_url:
-        lines += ["", f"Log: {log_url}"]
+    lines += ["", *_links(dag_id, run_id, context)]
     if bugs:
         from newswatch.isolation import bug_lines
 
         lines += ["", *bug_lines(bugs)]
     lines += ["", "What the run did and what it refused: `newswatch report` (runs, quarantine reasons, feed health)."]
     return subject[:200], "\n".join(lines)
+
+
+def _links(dag_id: str, run_id: str, context: Any) -> list[str]:
+    """The failed task's log and the run in Airflow's UI (NEWSWATCH_AIRFLOW_URL, one setting
+    for every email: newswatch.alerts.links)."""
+    from newswatch.alerts import links
+
+    out = []
+    ti = context.get("ti") or context.get("task_instance")
+    if getattr(ti, "task_id", None):
+        try_number = getattr(ti, "try_number", None)
+        out.append(f"Log of {ti.task_id}: " + links.task_log_url(
+            dag_id, run_id, ti.task_id, getattr(ti, "map_index", None),
+            try_number if isinstance(try_number, int) else None))
+    out.append(f"Run: {links.run_url(dag_id, run_id)}")
+    out.append(f"newswatch view: {links.view_url(dag_id.removeprefix(links.DAG_PREFIX), run_id)}")
+    return out
 
 
 def _first_line(text: str) -> str:

@@ -134,9 +134,9 @@ def test_first_run_loads_dedupes_quarantines_and_alerts_once_second_run_adds_not
     assert judged[contradiction["claim"]]["category"] == "contradicts"
     assert judged[contradiction["claim"]]["known_url"] == f"seed://russia_north_korea/{contradiction['contradicts_seed']}"
     lines = body.splitlines()
-    at = next(k for k, line in enumerate(lines) if line.strip().startswith(f'+ updates: "{update["claim"][:60]}'))
+    at = next(k for k, line in enumerate(lines) if line.strip().startswith(f'+ updates: “{update["claim"][:60]}'))
     assert lines[at + 2].strip().startswith(f"{update['changed']}, said by ")
-    assert any(line.strip().startswith(f'+ contradicts: "{contradiction["claim"][:60]}') for line in lines)
+    assert any(line.strip().startswith(f'+ contradicts: “{contradiction["claim"][:60]}') for line in lines)
     # a claim sharing little more than the topic's names with a known one is no update or
     # contradiction: those two are the only changed facts of the demo
     for prefix in (c for i in items for c in i.get("loose_matches", ())):

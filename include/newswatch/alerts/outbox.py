@@ -22,7 +22,9 @@ import psycopg
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from newswatch import store
+from newswatch.alerts import links
 from newswatch.alerts.digest import Digest
+from newswatch.alerts.highlights import claim_view, pick_claims
 from newswatch.config import Topic
 from newswatch.records import SendResult
 from newswatch.store import alerts as alert_rows
@@ -40,19 +42,28 @@ _env = Environment(
 
 def render_digest(topic: Topic, run_id: str, digest: Digest,
                   failing_feeds: list[dict[str, str]]) -> tuple[str, str, str]:
-    """(subject, text, html) of one run's digest: new developments grouped by story."""
+    """(subject, text, html) of one run's digest: new developments grouped by story, each story
+    with its most important new claims (alerts/highlights.py), links to the view and the run."""
     subject = digest.subject(topic.title)
     numbered, number = [], 0
     for story in digest.stories:
-        items = []
-        for item in story.items:
+        shown = pick_claims(story)
+        items, hidden = [], 0
+        for i, item in enumerate(story.items):
             number += 1
-            items.append({**item.model_dump(), "number": number,  # links are http(s) or not links at all
-                          "link": _http(item.link), "nearest_link": _http(item.nearest_link)})
-        numbered.append({**story.model_dump(exclude={"items"}), "articles": items})
+            claims = [claim_view(c.model_dump()) for j, c in enumerate(item.claims) if (i, j) in shown]
+            hidden += len(item.claims) - len(claims)
+            items.append({**item.model_dump(exclude={"claims"}), "number": number, "claims": claims,
+                          # links are http(s) or not links at all
+                          "link": _http(item.link), "nearest_link": _http(item.nearest_link),
+                          "view_link": links.view_url(topic.name, run_id, f"article-{item.article_id}")})
+        numbered.append({**story.model_dump(exclude={"items"}), "articles": items, "more_claims": hidden,
+                         "view_link": items[0]["view_link"]})
     context = {"subject": subject, "subject_line": subject.removeprefix("[newswatch] "),
                "topic_title": topic.title, "topic_name": topic.name, "run_id": run_id, "stories": numbered,
-               "not_new": digest.not_new, "failing_feeds": failing_feeds, "recipients": topic.recipients}
+               "not_new": digest.not_new, "failing_feeds": failing_feeds, "recipients": topic.recipients,
+               "run_link": links.run_url(links.dag_id_for(topic.name), run_id),
+               "view_link": links.view_url(topic.name, run_id)}
     text = _env.get_template("digest.txt.j2").render(**context)
     html = _env.get_template("digest.html.j2").render(**context)
     return subject, text, html

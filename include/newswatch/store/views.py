@@ -1,5 +1,5 @@
 """The analyst views of migration 0005 (v_runs, v_quarantine_reasons_daily, v_feed_health), read
-for `newswatch report`."""
+for `newswatch report` and the newswatch view in Airflow's UI (plugins/newswatch_airflow/view_app.py)."""
 
 from __future__ import annotations
 
@@ -38,3 +38,18 @@ def feed_health(conn: psycopg.Connection, topic: str) -> list[dict[str, Any]]:
     return _rows(conn, """
         SELECT * FROM v_feed_health WHERE topic = %(topic)s
         ORDER BY health <> 'ok', name""", {"topic": topic})
+
+
+def latest_runs(conn: psycopg.Connection, topics: list[str]) -> dict[str, dict[str, Any]]:
+    """topic → its newest run (v_runs' counts), for the topics that have one."""
+    rows = _rows(conn, """
+        SELECT DISTINCT ON (topic) * FROM v_runs WHERE topic = ANY(%(topics)s)
+        ORDER BY topic, id DESC""", {"topics": topics})
+    return {row["topic"]: row for row in rows}
+
+
+def run_of(conn: psycopg.Connection, topic: str, run_id: str) -> dict[str, Any] | None:
+    """One run of the topic by its Airflow run id (v_runs' counts, and the run's primary key `id`)."""
+    rows = _rows(conn, "SELECT * FROM v_runs WHERE topic = %(topic)s AND run_id = %(run_id)s",
+                 {"topic": topic, "run_id": run_id})
+    return rows[0] if rows else None
