@@ -69,7 +69,7 @@ def test_a_story_shows_its_three_most_important_claims_quoted_once_the_rest_behi
                       language="en", published_at=WHEN, new_story=False, why="5 new claims in a known story",
                       claims=claims)
     digest = Digest(stories=[DigestStory(story_id=3, new_story=False, headline="Drones", items=[item])])
-    _, text, html = alerts.render_digest(TOPIC, "manual__2026-11-20", digest, [])
+    _, text, html = outbox.render_digest(TOPIC, "manual__2026-11-20", digest, [])
     # contradiction, update, then the first new claim in text order; two left for the view
     for part in (text, html):
         assert "We never sent troops" in part and "Twelve drones" in part and "Pilots were trained" in part
