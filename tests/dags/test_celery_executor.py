@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import socket
+from urllib.parse import quote
 
 import psycopg
 import yaml
@@ -45,14 +46,18 @@ def outcome(db_url: str, sink, volatile: dict[str, str]) -> dict[str, list]:
                                    JOIN articles a ON a.id = c.article_id ORDER BY 1, 2"""),
         "quarantine": _rows(db_url, "SELECT stage, item_key, reason, times_seen FROM quarantine ORDER BY 1, 2"),
         "feeds": _rows(db_url, "SELECT url, last_status, last_error_class, consecutive_failures FROM feeds ORDER BY url"),
-        "runs": _rows(db_url, "SELECT status, stats FROM runs ORDER BY id"),
+        # the claims' seconds per part are clocks; their counts are kept
+        "runs": _rows(db_url, """SELECT status, stats - 'claims_parts' AS stats,
+                                        stats->'claims_parts'->>'claims' AS claims_assessed,
+                                        stats->'claims_parts'->>'texts_embedded' AS texts_embedded
+                                 FROM runs ORDER BY id"""),
         "alerts": _rows(db_url, "SELECT kind, status, recipients, subject, destination FROM alerts ORDER BY id"),
         "digests": [{"to": rcpts, "subject": msg["Subject"], "text": msg.get_body(("plain",)).get_content(),
                      "html": msg.get_body(("html",)).get_content()} for rcpts, msg in sink.messages],
     }
     text = json.dumps(parts, default=str, ensure_ascii=False)
-    for value, name in volatile.items():
-        text = text.replace(value, name)
+    for value, name in volatile.items():  # as written, and as the digest's links quote it
+        text = text.replace(quote(value, safe=""), name).replace(value, name)
     return json.loads(text)
 
 
