@@ -14,7 +14,7 @@ LIBRARY = ROOT / "include" / "newswatch"
 # The stage order, as the data flows: a module imports from its own room or an earlier one.
 # Top-level modules not named here (pipeline, seeds, cli, demo, after_store, wired, ...) are the
 # wiring, after every room.
-STAGES = [("text",), ("config", "records", "run_stats", "isolation", "paths"), ("store",), ("ingest",),
+STAGES = [("text",), ("config", "records", "run_stats", "isolation", "paths", "dag_ids"), ("store",), ("ingest",),
           ("extract",), ("dedupe",), ("claims",), ("quality",), ("alerts",), ("report",), ("devsets",)]
 RANK = {room: rank for rank, rooms in enumerate(STAGES) for room in rooms}
 WIRING = len(STAGES)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from newswatch import paths
 from newswatch.config import load_topic
+from newswatch.dag_ids import dag_id_for
 from newswatch.fixture_server import FixtureServer
 from newswatch.report.summary import run_summary
 from newswatch.seeds import load_topic_seeds
@@ -72,20 +73,29 @@ def demo_port() -> tuple[int, str | None]:
                   "set NEWSWATCH_DEMO_PORT to choose the port)")
 
 
-def run_demo() -> int:
+def demo_site(program: str) -> FixtureServer | None:
+    """The bundled sample site on the demo's port (enter it to serve), or None once `program`
+    has said why no port can be had (`make demo` and `make airflow` alike)."""
     try:
         port, note = demo_port()
     except DemoPortError as exc:
-        print(f"newswatch demo: {exc}", file=sys.stderr)
-        return 2
+        print(f"{program}: {exc}", file=sys.stderr)
+        return None
     if note:
         print(note)
+    return FixtureServer(DEMO_SITE, port=port)
+
+
+def run_demo() -> int:
+    site = demo_site("newswatch demo")
+    if site is None:
+        return 2
     started = time.perf_counter()
-    with FixtureServer(DEMO_SITE, port=port) as server:
+    with site as server:
         os.environ["NEWSWATCH_DEMO_BASE_URL"] = server.base_url
         os.environ["NEWSWATCH_TOPICS_DIR"] = str(DEMO_TOPIC)  # the one DAG this Airflow process parses
         topic = load_topic(DEMO_TOPIC)
-        dag_id = f"newswatch__{topic.name}"
+        dag_id = dag_id_for(topic.name)
         print(f"sample feeds served at {server.base_url}; database in {newswatch_home()}")
         print(f"schema at revision {migrate()}")
         with connect() as conn:

@@ -21,12 +21,12 @@ import time
 from pathlib import Path
 
 from newswatch import paths
-from newswatch.demo import DEMO_SITE, DEMO_TOPIC, DEMO_TOPICS, DemoPortError, demo_port
-from newswatch.fixture_server import FixtureServer
+from newswatch.dag_ids import dag_id_for
+from newswatch.demo import DEMO_TOPIC, DEMO_TOPICS, demo_site
 from newswatch.store.migrate import migrate
 
 REAL_TOPICS = paths.TOPICS
-DEMO_DAG = "newswatch__demo"
+DEMO_DAG = dag_id_for("demo")  # the name in include/demo/topics/demo.yaml
 
 
 def _airflow() -> str:
@@ -51,14 +51,10 @@ def _trigger_when_parsed(env: dict[str, str], stop: threading.Event, wait_s: flo
 
 
 def main() -> int:
-    try:
-        port, note = demo_port()
-    except DemoPortError as exc:
-        print(f"newswatch: {exc}", file=sys.stderr)
+    site = demo_site("newswatch")
+    if site is None:
         return 2
-    if note:
-        print(note)
-    with FixtureServer(DEMO_SITE, port=port) as server:
+    with site as server:
         env = os.environ.copy()
         env["NEWSWATCH_DEMO_BASE_URL"] = server.base_url
         env.setdefault("NEWSWATCH_TOPICS_DIR", os.pathsep.join([str(REAL_TOPICS), str(DEMO_TOPICS)]))

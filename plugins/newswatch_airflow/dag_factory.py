@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import DAG, Asset, dag, task
+from newswatch.dag_ids import dag_id_for
 
 from newswatch_airflow import stages
 from newswatch_airflow.conn_ids import FETCH_POOL
@@ -26,7 +27,7 @@ AFTER_FETCH = "none_failed"
 
 def new_developments_asset(topic_name: str) -> Asset:
     """The asset a team schedules its own DAG on: "new developments for topic X"."""
-    return Asset(uri=f"newswatch://{topic_name}/new_developments", name=f"newswatch__{topic_name}__new_developments",
+    return Asset(uri=f"newswatch://{topic_name}/new_developments", name=f"{dag_id_for(topic_name)}__new_developments",
                  group="newswatch")
 
 

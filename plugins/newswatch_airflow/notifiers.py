@@ -20,6 +20,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any, Literal
 
 from airflow.sdk import BaseNotifier
+from newswatch.dag_ids import DAG_PREFIX, dag_id_for
 
 from newswatch_airflow.conn_ids import SMTP_CONN_ID
 
@@ -74,7 +75,7 @@ def failure_message(kind: str, topic: str, context: Any, bugs: list[dict] | None
     unexpected errors (they did not fail it, but whoever reads about a failure should know)."""
     dag_run = context.get("dag_run")
     run_id = context.get("run_id") or getattr(dag_run, "run_id", "?")
-    dag_id = getattr(context.get("dag"), "dag_id", None) or getattr(dag_run, "dag_id", f"newswatch__{topic}")
+    dag_id = getattr(context.get("dag"), "dag_id", None) or getattr(dag_run, "dag_id", dag_id_for(topic))
     lines = [f"newswatch · topic {topic} · DAG {dag_id} · run {run_id}", ""]
     if kind == "task":
         ti = context.get("ti") or context.get("task_instance")
@@ -110,7 +111,7 @@ def _links(dag_id: str, run_id: str, context: Any) -> list[str]:
             dag_id, run_id, ti.task_id, getattr(ti, "map_index", None),
             try_number if isinstance(try_number, int) else None))
     out.append(f"Run: {links.run_url(dag_id, run_id)}")
-    out.append(f"newswatch view: {links.view_url(dag_id.removeprefix(links.DAG_PREFIX), run_id)}")
+    out.append(f"newswatch view: {links.view_url(dag_id.removeprefix(DAG_PREFIX), run_id)}")
     return out
 
 

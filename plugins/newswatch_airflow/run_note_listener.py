@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 
 from airflow.listeners import hookimpl
+from newswatch.dag_ids import DAG_PREFIX
 
 log = logging.getLogger(__name__)
 
-DAG_PREFIX = "newswatch__"
 NOTE_TASK = "summary"
 NOTE_KEY = "run_note"  # = newswatch_airflow.stages.RUN_NOTE_KEY (not imported: keep the scheduler light)
 

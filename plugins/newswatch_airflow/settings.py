@@ -66,7 +66,7 @@ def bound_topic(topic_file: str | Path, dag_id: str | None = None) -> Topic:
     """The topic of the task's own DAG: the file the DAG was built from (a task argument, never
     the environment), checked against the DAG id, so an edited or copied file cannot make this
     DAG run, and write under, another topic."""
-    from newswatch_airflow.topics import dag_id_for
+    from newswatch.dag_ids import dag_id_for
 
     topic = load_topic(topic_file)
     if dag_id is not None and dag_id_for(topic.name) != dag_id:

@@ -21,16 +21,12 @@ from pathlib import Path
 
 from newswatch import paths
 from newswatch.config import Topic, TopicConfigError, load_topic
+from newswatch.dag_ids import dag_id_for
 
 log = logging.getLogger(__name__)
 
 ROOT = paths.CHECKOUT  # relative topic folders are read from the checkout
 DEFAULT_TOPICS_DIR = paths.TOPICS
-DAG_PREFIX = "newswatch__"
-
-
-def dag_id_for(topic_name: str) -> str:
-    return f"{DAG_PREFIX}{topic_name}"
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from typing import Any
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from newswatch.dag_ids import DAG_PREFIX, dag_id_for
 
-from newswatch_airflow.topics import DAG_PREFIX, catalog, dag_id_for
+from newswatch_airflow.topics import catalog
 from newswatch_airflow.view_auth import current_user, may_read_topic, require_topic
 
 HISTORY_RUNS = 30

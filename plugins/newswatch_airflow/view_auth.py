@@ -16,8 +16,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request, status
 from fastapi.security import HTTPBearer
-
-from newswatch_airflow.topics import dag_id_for
+from newswatch.dag_ids import dag_id_for
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -14,15 +14,10 @@ from urllib.parse import quote
 AIRFLOW_URL_ENV = "NEWSWATCH_AIRFLOW_URL"
 DEFAULT_AIRFLOW_URL = "http://127.0.0.1:8080"
 VIEW_PREFIX = "/newswatch"  # the plugin's FastAPI app's url_prefix
-DAG_PREFIX = "newswatch__"  # = newswatch_airflow.topics.DAG_PREFIX (the library cannot import the plugin)
 
 
 def airflow_url() -> str:
     return (os.environ.get(AIRFLOW_URL_ENV) or DEFAULT_AIRFLOW_URL).rstrip("/")
-
-
-def dag_id_for(topic: str) -> str:
-    return f"{DAG_PREFIX}{topic}"
 
 
 def _seg(value: str) -> str:

@@ -26,6 +26,7 @@ from newswatch.alerts import links
 from newswatch.alerts.digest import Digest
 from newswatch.alerts.highlights import claim_view, pick_claims
 from newswatch.config import Topic
+from newswatch.dag_ids import dag_id_for
 from newswatch.records import SendResult
 from newswatch.store import alerts as alert_rows
 from newswatch.store.db import newswatch_home
@@ -62,7 +63,7 @@ def render_digest(topic: Topic, run_id: str, digest: Digest,
     context = {"subject": subject, "subject_line": subject.removeprefix("[newswatch] "),
                "topic_title": topic.title, "topic_name": topic.name, "run_id": run_id, "stories": numbered,
                "not_new": digest.not_new, "failing_feeds": failing_feeds, "recipients": topic.recipients,
-               "run_link": links.run_url(links.dag_id_for(topic.name), run_id),
+               "run_link": links.run_url(dag_id_for(topic.name), run_id),
                "view_link": links.view_url(topic.name, run_id)}
     text = _env.get_template("digest.txt.j2").render(**context)
     html = _env.get_template("digest.html.j2").render(**context)
